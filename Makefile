@@ -1,0 +1,45 @@
+# Two commands: `make site` builds the site from the committed data; `make test` runs every test.
+# Both set up what they need first (a virtualenv, and for the tests a headless Chromium).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+export NO_MKDOCS_2_WARNING := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+
+.PHONY: site test serve validate schema browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(BIN)/openmodels build
+
+serve: $(STAMP)
+	$(BIN)/openmodels serve
+
+validate: $(STAMP)
+	$(BIN)/openmodels validate
+
+# Regenerate the committed JSON Schema files after changing generator/schema.py or data/criteria.yml.
+schema: $(STAMP)
+	$(BIN)/openmodels schema --write
+
+# Debian's Chromium for the browser tests; Playwright's own download cannot work offline.
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
+	$(BIN)/ruff check generator tests
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf build site .pytest_cache

@@ -1,0 +1,71 @@
+"""The machine-readable catalog: ``api/models.json`` and ``api/models.csv``."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from generator.catalog import Catalog
+from generator.openness import Assessment
+
+SCHEMA_VERSION = 1
+
+
+def models_document(catalog: Catalog, assessments: dict[str, Assessment]) -> dict[str, Any]:
+    """The ``models.json`` document; its shape is a contract that later tools read."""
+    models = []
+    for model_id in sorted(catalog.models):
+        model = catalog.models[model_id]
+        lic = catalog.license_of(model)
+        a = assessments[model_id]
+        models.append({
+            "id": model.id,
+            "name": model.name,
+            "family": model.family,
+            "kind": model.kind,
+            "base_model": model.base_model,
+            "release_date": model.release_date,
+            "parameters": model.parameters,
+            "license": {"id": lic.id, "osi_approved": lic.osi_approved},
+            "components": {
+                key: {"level": c.level, "evidence": list(c.evidence), "note": c.note}
+                for key, c in ((k, model.components[k]) for k in catalog.criteria.keys)
+            },
+            "score": a.score,
+            "flagged": list(a.flagged),
+            "verdicts": {"lesson_criteria": a.lesson_criteria, "osaid": a.osaid, "mof_class": a.mof_class},
+        })
+    return {"schema_version": SCHEMA_VERSION, "models": models}
+
+
+def models_json(catalog: Catalog, assessments: dict[str, Assessment]) -> str:
+    return json.dumps(models_document(catalog, assessments), indent=2, ensure_ascii=False) + "\n"
+
+
+def models_csv(catalog: Catalog, assessments: dict[str, Assessment]) -> str:
+    """One row per model: identity, licence, verdicts, then each component's level."""
+    keys = catalog.criteria.keys
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "name", "family", "kind", "base_model", "release_date", "parameters", "license",
+                     "osi_approved", "score", "lesson_criteria", "osaid", "mof_class", *keys])
+    for entry in models_document(catalog, assessments)["models"]:
+        v = entry["verdicts"]
+        writer.writerow([_cell(x) for x in (
+            entry["id"], entry["name"], entry["family"], entry["kind"], entry["base_model"],
+            entry["release_date"], entry["parameters"], entry["license"]["id"], entry["license"]["osi_approved"],
+            entry["score"], v["lesson_criteria"], v["osaid"], v["mof_class"],
+            *(entry["components"][k]["level"] for k in keys))])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    # Spreadsheets run cells that start with these as formulas; a quote keeps them text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

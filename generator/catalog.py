@@ -1,0 +1,311 @@
+"""Load the curated catalog under ``data/``, validate it, and report every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator import schema
+from generator.errors import CatalogError, Problem, did_you_mean
+from generator.source import Document, YamlProblem, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+EXAMPLES = {
+    "level": "one of: " + ", ".join(schema.LEVELS),
+    "kind": "one of: " + ", ".join(schema.KINDS),
+    "release_date": "e.g. 2024-02-01 or 2024-02",
+    "id": "e.g. allenai/OLMo-7B",
+    "base_model": "e.g. meta-llama/Llama-2-7b-hf, or leave it out",
+    "evidence": "e.g. ['https://arxiv.org/abs/2402.00838']",
+    "url": "e.g. https://arxiv.org/abs/2402.00838",
+    "parameters": "a whole number, e.g. 7000000000 for 7B",
+    "family": "the name of a file in data/families/ without .yml, e.g. olmo",
+}
+
+
+@dataclass
+class Catalog:
+    """Everything under ``data/``, validated and cross-checked."""
+
+    root: Path
+    criteria: schema.Criteria
+    licenses: dict[str, schema.License]
+    families: dict[str, schema.Family]
+    models: dict[str, schema.Model]
+    documents: dict[str, Document] = field(default_factory=dict)
+    """The parsed source of each model and family, by id, for positions in later checks."""
+    warnings: list[Problem] = field(default_factory=list)
+
+    def family_models(self, family_id: str) -> list[schema.Model]:
+        """The family's models, each base followed by the models derived from it."""
+        members = [m for m in self.models.values() if m.family == family_id]
+        ids = {m.id for m in members}
+        children: dict[str | None, list[schema.Model]] = {}
+        for m in members:
+            parent = m.base_model if m.base_model in ids else None
+            children.setdefault(parent, []).append(m)
+        ordered: list[schema.Model] = []
+
+        def walk(parent: str | None) -> None:
+            for m in sorted(children.get(parent, []), key=lambda m: (m.release_date or "", m.id.lower())):
+                ordered.append(m)
+                walk(m.id)
+
+        walk(None)
+        return ordered
+
+    def depth(self, model: schema.Model) -> int:
+        """How many derivation steps separate ``model`` from its family's root model."""
+        depth, seen = 0, {model.id}
+        while model.base_model in self.models and model.base_model not in seen:
+            model = self.models[model.base_model]
+            seen.add(model.id)
+            depth += 1
+        return depth
+
+    def license_of(self, model: schema.Model) -> schema.License:
+        return self.licenses[model.license]
+
+
+def model_filename(model_id: str) -> str:
+    """The file name a model with ``model_id`` must have."""
+    return model_id.replace("/", "__") + ".yml"
+
+
+def _problems_from(doc: Document, exc: ValidationError, prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + tuple(err["loc"])
+        name = str(loc[-1]) if loc else ""
+        message, hint = err["msg"], ""
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown key '{name}'"
+            model_fields = _fields_at(loc[:-1], doc)
+            hint = did_you_mean(name, model_fields) or ("allowed keys: " + ", ".join(model_fields) if model_fields else "")
+        elif kind == "missing":
+            message = f"required key '{name}' is missing"
+        elif kind == "literal_error":
+            value = err.get("input")
+            message = f"'{value}' is not allowed"
+            options = schema.LEVELS if "level" in loc else schema.KINDS if "kind" in loc else ()
+            hint = did_you_mean(str(value), options)
+        elif kind == "value_error":
+            message = message.removeprefix("Value error, ")
+        key = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
+        example = EXAMPLES.get(key, "")
+        if example and example not in hint:
+            hint = f"{hint} ({example})" if hint else example
+        problems.append(doc.problem(loc, message, hint))
+    return problems
+
+
+def _fields_at(loc: tuple, doc: Document) -> list[str]:
+    """The allowed keys of the schema object at ``loc`` within a model or family file."""
+    path = str(doc.path)
+    if loc and loc[0] == "components":
+        return list(schema.Component.model_fields)
+    if loc and loc[0] == "links":
+        return list(schema.Link.model_fields)
+    if "/families/" in path.replace("\\", "/"):
+        return list(schema.Family.model_fields)
+    return list(schema.Model.model_fields)
+
+
+def _validate(doc: Document, cls: type[M], problems: list[Problem], prefix: tuple = ()) -> M | None:
+    data = doc.data
+    for key in prefix:
+        data = data[key]
+    if not isinstance(data, dict):
+        problems.append(doc.problem(prefix, f"expected a mapping of keys to values, found {_kind(data)}"))
+        return None
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problems_from(doc, exc, prefix))
+        return None
+
+
+def _kind(value: Any) -> str:
+    return {list: "a list", str: "text", type(None): "nothing"}.get(type(value), type(value).__name__)
+
+
+def _read(path: Path, root: Path, problems: list[Problem]) -> Document | None:
+    try:
+        return read_yaml(path, _display(path, root))
+    except YamlProblem as exc:
+        problems.append(exc.problem)
+        return None
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _load_list(path: Path, root: Path, cls: type[M], problems: list[Problem]) -> list[M]:
+    doc = _read(path, root, problems)
+    if doc is None:
+        return []
+    if not isinstance(doc.data, list):
+        problems.append(doc.problem((), f"expected a list, found {_kind(doc.data)}"))
+        return []
+    items = []
+    for i in range(len(doc.data)):
+        item = _validate(doc, cls, problems, (i,))
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def load_catalog(root: Path) -> Catalog:
+    """Load and check the catalog in ``root`` (the ``data/`` folder).
+
+    Raises CatalogError listing every problem found; warnings alone do not raise and are kept
+    on the returned catalog.
+    """
+    root = Path(root)
+    problems: list[Problem] = []
+    criteria_doc = _read(root / "criteria.yml", root, problems)
+    criteria = _validate(criteria_doc, schema.Criteria, problems) if criteria_doc else None
+    if criteria is None:
+        raise CatalogError(problems)
+    if criteria_doc:
+        problems.extend(_check_criteria(criteria, criteria_doc))
+
+    licenses: dict[str, schema.License] = {}
+    for lic in _load_list(root / "licenses.yml", root, schema.License, problems):
+        licenses[lic.id] = lic
+
+    documents: dict[str, Document] = {}
+    families: dict[str, schema.Family] = {}
+    for path in sorted((root / "families").glob("*.yml")):
+        doc = _read(path, root, problems)
+        family = doc and _validate(doc, schema.Family, problems)
+        if doc and family:
+            if family.id != path.stem:
+                problems.append(doc.problem(("id",), f"id '{family.id}' does not match the file name '{path.name}'",
+                                            f"rename the file to {family.id}.yml or set id: {path.stem}"))
+            elif family.id in families:
+                problems.append(doc.problem(("id",), f"duplicate family id '{family.id}'"))
+            else:
+                families[family.id] = family
+                documents["family:" + family.id] = doc
+
+    models: dict[str, schema.Model] = {}
+    for path in sorted((root / "models").glob("**/*")):
+        if path.is_dir():
+            continue
+        if path.suffix != ".yml":
+            display = _display(path, root)
+            problems.append(Problem(display, 1, 1, "", "not a .yml file",
+                                    "model entries are data/models/<family>/<org>__<name>.yml"))
+            continue
+        doc = _read(path, root, problems)
+        model = doc and _validate(doc, schema.Model, problems)
+        if not (doc and model):
+            continue
+        if model.id in models:
+            first = documents[model.id].display
+            problems.append(doc.problem(("id",), f"duplicate model id '{model.id}' (also in {first})",
+                                        "each model version has exactly one file"))
+            continue
+        models[model.id] = model
+        documents[model.id] = doc
+        problems.extend(_check_model(model, doc, path, root, criteria, licenses, families))
+
+    problems.extend(_check_lineage(models, documents))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CatalogError(sorted(problems))
+    return Catalog(root, criteria, licenses, families, models, documents,
+                   sorted(p for p in problems if p.severity == "warning"))
+
+
+def _check_criteria(criteria: schema.Criteria, doc: Document) -> list[Problem]:
+    problems = []
+    keys = criteria.keys
+    if sorted(level.key for level in criteria.levels) != sorted(schema.LEVELS):
+        problems.append(doc.problem(("levels",), "levels must define each of: " + ", ".join(schema.LEVELS)))
+    groups = {g.key for g in criteria.groups}
+    for i, comp in enumerate(criteria.components):
+        if comp.group not in groups:
+            problems.append(doc.problem(("components", i, "group"), f"unknown group '{comp.group}'",
+                                        did_you_mean(comp.group, groups)))
+        if keys.count(comp.key) > 1:
+            problems.append(doc.problem(("components", i, "key"), f"duplicate component '{comp.key}'"))
+    v = criteria.verdicts
+    named = [("lesson_criteria", "require_open", v.lesson_criteria.require_open),
+             ("osaid", "require_open", v.osaid.require_open),
+             ("osaid", "data", [v.osaid.data]), ("osaid", "data_documentation", [v.osaid.data_documentation])]
+    named += [("mof", "classes", c.require_open) for c in v.mof.classes]
+    for verdict, field_name, names in named:
+        for name in names:
+            if name not in keys:
+                problems.append(doc.problem(("verdicts", verdict, field_name), f"unknown component '{name}'",
+                                            did_you_mean(name, keys)))
+    return problems
+
+
+def _check_model(model: schema.Model, doc: Document, path: Path, root: Path, criteria: schema.Criteria,
+                 licenses: dict[str, schema.License], families: dict[str, schema.Family]) -> list[Problem]:
+    problems = []
+    expected = model_filename(model.id)
+    if path.name != expected:
+        problems.append(doc.problem(("id",), f"file name '{path.name}' does not match id '{model.id}'",
+                                    f"rename the file to {expected}"))
+    if model.family not in families:
+        problems.append(doc.problem(("family",), f"unknown family '{model.family}'",
+                                    did_you_mean(model.family, families) or EXAMPLES["family"]))
+    elif path.parent.name != model.family or path.parent.parent != root / "models":
+        problems.append(doc.problem(("family",), f"file is in '{_display(path.parent, root)}' but family is "
+                                                 f"'{model.family}'", f"move it to data/models/{model.family}/"))
+    if model.license not in licenses:
+        problems.append(doc.problem(("license",), f"unknown licence '{model.license}'",
+                                    did_you_mean(model.license, licenses)
+                                    or "use an id from data/licenses.yml, or add the licence there"))
+    for key in criteria.keys:
+        if key not in model.components:
+            problems.append(doc.problem(("components",), f"component '{key}' is missing",
+                                        f"add '{key}: {{level: unknown, evidence: [], note: ...}}'"))
+    for key, comp in model.components.items():
+        if key not in criteria.keys:
+            problems.append(doc.problem(("components", key), f"unknown component '{key}'",
+                                        did_you_mean(key, criteria.keys) or "see data/criteria.yml"))
+        elif comp.level not in ("unknown", "not_applicable") and not comp.evidence:
+            problems.append(doc.problem(("components", key, "evidence"),
+                                        f"level '{comp.level}' needs at least one evidence link",
+                                        "add the URL that supports it, or set level: unknown"))
+    if model.base_model == model.id:
+        problems.append(doc.problem(("base_model",), "a model cannot be its own base"))
+    return problems
+
+
+def _check_lineage(models: dict[str, schema.Model], documents: dict[str, Document]) -> list[Problem]:
+    problems = []
+    for model in models.values():
+        if model.base_model is None or model.base_model == model.id:
+            continue
+        doc = documents[model.id]
+        if model.base_model not in models:
+            lowered = {m.lower(): m for m in models}
+            hint = did_you_mean(model.base_model, models)
+            if model.base_model.lower() in lowered:
+                hint = f"did you mean '{lowered[model.base_model.lower()]}'? (ids are case-sensitive)"
+            problems.append(doc.problem(("base_model",), f"base model '{model.base_model}' is not in the catalog",
+                                        hint or "add an entry for the base model first"))
+            continue
+        seen, current = [model.id], model.base_model
+        while current in models and current not in seen:
+            seen.append(current)
+            current = models[current].base_model
+        if current == model.id:
+            problems.append(doc.problem(("base_model",), "lineage loops back: " + " -> ".join(seen + [current]),
+                                        "a base_model chain must end at a model without one"))
+    return problems

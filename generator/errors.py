@@ -1,0 +1,53 @@
+"""Errors that library code raises; only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in one file, reported as ``path:line:col: field: message``."""
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.col}: {self.field or '(file)'}: {self.message}"
+        if self.severity == "warning":
+            text = f"{self.path}:{self.line}:{self.col}: {self.field or '(file)'}: warning: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class OpenModelsError(Exception):
+    """Base class of every error the generator raises on purpose."""
+
+
+@dataclass
+class CatalogError(OpenModelsError):
+    """The catalog under ``data/`` has problems; ``problems`` lists every one of them."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        errors = [p for p in self.problems if p.severity == "error"]
+        return f"{len(errors)} problem(s) in the catalog"
+
+
+class BuildError(OpenModelsError):
+    """MkDocs refused to build the rendered pages."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean ...?' hint for a misspelt ``word``, or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

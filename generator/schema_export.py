@@ -1,0 +1,69 @@
+"""JSON Schema files derived from the pydantic schema, for editors and for the site."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator import schema
+
+
+EXAMPLE_VALUES: dict[str, str] = {
+    "Model.id": "allenai/OLMo-7B",
+    "Model.name": "OLMo 7B",
+    "Model.family": "olmo",
+    "Model.kind": "base",
+    "Model.base_model": "meta-llama/Llama-2-7b-hf",
+    "Model.release_date": "2024-02-01",
+    "Model.parameters": "7000000000",
+    "Model.license": "Apache-2.0",
+    "Model.components": "training_data: {level: open, evidence: [...], note: ...}",
+    "Component.level": "open",
+    "Component.evidence": "[https://huggingface.co/datasets/allenai/dolma]",
+    "Component.note": "The full pre-training corpus is published on the Hub.",
+    "Family.id": "olmo",
+    "Family.name": "OLMo",
+    "Family.organisation": "Allen Institute for AI",
+    "Family.summary": "A family of language models released with their data and code.",
+    "Family.key_facts": "[Trained on the Dolma corpus]",
+    "Family.links": "[{title: Paper, url: https://arxiv.org/abs/2402.00838}]",
+    "Link.title": "Paper",
+    "Link.url": "https://arxiv.org/abs/2402.00838",
+    "License.id": "Apache-2.0",
+    "License.name": "Apache License 2.0",
+    "License.url": "https://www.apache.org/licenses/LICENSE-2.0",
+    "License.osi_approved": "true",
+    "License.hub_ids": "[apache-2.0]",
+}
+
+
+def model_schema(component_keys: list[str]) -> dict[str, Any]:
+    """JSON Schema of a model file; the component keys come from data/criteria.yml."""
+    result = schema.Model.model_json_schema()
+    component_ref = result["properties"]["components"]["additionalProperties"]
+    result["properties"]["components"] = {
+        "type": "object",
+        "description": result["properties"]["components"].get("description", ""),
+        "properties": {key: component_ref for key in component_keys},
+        "required": list(component_keys),
+        "additionalProperties": False,
+    }
+    result["$id"] = "model.schema.json"
+    result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return result
+
+
+def family_schema() -> dict[str, Any]:
+    """JSON Schema of a family file."""
+    result = schema.Family.model_json_schema()
+    result["$id"] = "family.schema.json"
+    result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return result
+
+
+def schema_files(component_keys: list[str]) -> dict[str, str]:
+    """The schema files by name, as deterministic JSON text."""
+    return {
+        "model.schema.json": json.dumps(model_schema(component_keys), indent=2, sort_keys=True) + "\n",
+        "family.schema.json": json.dumps(family_schema(), indent=2, sort_keys=True) + "\n",
+    }

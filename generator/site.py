@@ -1,0 +1,127 @@
+"""The build: catalog -> checks -> scores -> Markdown -> MkDocs -> ``site/``.
+
+``build`` reads as the list of its stages. Everything is gathered and rendered before anything
+is written, and the finished site replaces the previous one only once MkDocs has succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.api import models_csv, models_json
+from generator.catalog import Catalog, load_catalog
+from generator.errors import BuildError, OpenModelsError
+from generator.files import read_tree, recover, swap_in, sync_tree
+from generator.openness import assess_catalog
+from generator.render import render_pages
+from generator.schema_export import schema_files
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's parts live: data, templates, hand-written pages, config and output."""
+
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.root / "site_src"
+
+    @property
+    def docs_dir(self) -> Path:
+        """Generated Markdown plus copies of the hand-written pages; git-ignored, MkDocs reads it."""
+        return self.root / "build" / "docs"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    @classmethod
+    def find(cls, start: Path | None = None) -> "Project":
+        """The project containing ``start`` (default: the working directory)."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "mkdocs.yml").is_file() and (folder / "data").is_dir():
+                return cls(folder)
+        raise OpenModelsError(f"no Open Models project (mkdocs.yml beside data/) in {here} or above")
+
+
+def render_docs(project: Project) -> tuple[Catalog, list[str]]:
+    """Validate the catalog and bring the docs folder up to date; returns the catalog and files written."""
+    catalog = load_catalog(project.data_dir)
+    assessments = assess_catalog(catalog)
+    files: dict[str, str | bytes] = dict(read_tree(project.pages_dir))
+    files.update(render_pages(catalog, assessments, project.templates_dir))
+    files["api/models.json"] = models_json(catalog, assessments)
+    files["api/models.csv"] = models_csv(catalog, assessments)
+    for name, text in schema_files(catalog.criteria.keys).items():
+        files[f"schema/{name}"] = text
+    written = sync_tree(project.docs_dir, files)
+    return catalog, written
+
+
+def build(project: Project, site_dir: Path | None = None) -> Catalog:
+    """Build the whole site into ``site_dir`` (default ``site/``) and return the catalog it came from.
+
+    Raises CatalogError for an invalid catalog and BuildError when MkDocs fails; in both cases the
+    previous site is left exactly as it was.
+    """
+    site_dir = Path(site_dir or project.site_dir).resolve()
+    recover(site_dir)
+    catalog, _ = render_docs(project)
+    staged = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
+    shutil.rmtree(staged, ignore_errors=True)
+    try:
+        run_mkdocs(project.config_file, staged)
+        swap_in(staged, site_dir)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    return catalog
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path, site_dir: Path) -> None:
+    """Run a strict MkDocs build of ``config_file`` into ``site_dir``; raises BuildError on any warning.
+
+    This is the one place that knows which builder runs, so moving to a MkDocs fork is one change here.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collector = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+        mkdocs_build(config)
+    except (MkDocsException, OSError) as exc:
+        details = "\n".join(f"  {m}" for m in collector.messages)
+        raise BuildError(f"MkDocs build failed: {exc}" + (f"\n{details}" if details else "")) from None
+    finally:
+        logger.removeHandler(collector)
