@@ -86,7 +86,7 @@ def _problems_from(doc: Document, exc: ValidationError, prefix: tuple = ()) -> l
         if kind == "extra_forbidden":
             message = f"unknown key '{name}'"
             model_fields = _fields_at(loc[:-1], doc)
-            hint = did_you_mean(name, model_fields) or ("allowed keys: " + ", ".join(model_fields) if model_fields else "")
+            hint = did_you_mean(name, model_fields) or "allowed keys: " + ", ".join(model_fields)
         elif kind == "missing":
             message = f"required key '{name}' is missing"
         elif kind == "literal_error":
@@ -164,6 +164,18 @@ def _load_list(path: Path, root: Path, cls: type[M], problems: list[Problem]) ->
     return items
 
 
+def load_criteria(root: Path) -> schema.Criteria:
+    """Only data/criteria.yml, checked; raises CatalogError."""
+    problems: list[Problem] = []
+    doc = _read(Path(root) / "criteria.yml", Path(root), problems)
+    criteria = _validate(doc, schema.Criteria, problems) if doc else None
+    if doc and criteria:
+        problems.extend(_check_criteria(criteria, doc))
+    if problems or criteria is None:
+        raise CatalogError(problems)
+    return criteria
+
+
 def load_catalog(root: Path) -> Catalog:
     """Load and check the catalog in ``root`` (the ``data/`` folder).
 
@@ -172,12 +184,7 @@ def load_catalog(root: Path) -> Catalog:
     """
     root = Path(root)
     problems: list[Problem] = []
-    criteria_doc = _read(root / "criteria.yml", root, problems)
-    criteria = _validate(criteria_doc, schema.Criteria, problems) if criteria_doc else None
-    if criteria is None:
-        raise CatalogError(problems)
-    if criteria_doc:
-        problems.extend(_check_criteria(criteria, criteria_doc))
+    criteria = load_criteria(root)
 
     licenses: dict[str, schema.License] = {}
     for lic in _load_list(root / "licenses.yml", root, schema.License, problems):
@@ -185,9 +192,12 @@ def load_catalog(root: Path) -> Catalog:
 
     documents: dict[str, Document] = {}
     families: dict[str, schema.Family] = {}
+    broken_families: set[str] = set()  # so that their models are not also reported
     for path in sorted((root / "families").glob("*.yml")):
         doc = _read(path, root, problems)
         family = doc and _validate(doc, schema.Family, problems)
+        if not (doc and family):
+            broken_families.add(path.stem)
         if doc and family:
             if family.id != path.stem:
                 problems.append(doc.problem(("id",), f"id '{family.id}' does not match the file name '{path.name}'",
@@ -199,6 +209,7 @@ def load_catalog(root: Path) -> Catalog:
                 documents["family:" + family.id] = doc
 
     models: dict[str, schema.Model] = {}
+    unreadable: set[str] = set()  # ids of entries that failed, so their dependants don't fail twice
     for path in sorted((root / "models").glob("**/*")):
         if path.is_dir():
             continue
@@ -209,7 +220,11 @@ def load_catalog(root: Path) -> Catalog:
             continue
         doc = _read(path, root, problems)
         model = doc and _validate(doc, schema.Model, problems)
+        if doc and isinstance(doc.data, dict):
+            problems.extend(_check_model(doc.data, doc, path, root, criteria, licenses, families, broken_families))
         if not (doc and model):
+            raw_id = doc.data.get("id") if doc and isinstance(doc.data, dict) else None
+            unreadable.add(str(raw_id) if raw_id else path.stem.replace("__", "/"))
             continue
         if model.id in models:
             first = documents[model.id].display
@@ -218,9 +233,8 @@ def load_catalog(root: Path) -> Catalog:
             continue
         models[model.id] = model
         documents[model.id] = doc
-        problems.extend(_check_model(model, doc, path, root, criteria, licenses, families))
 
-    problems.extend(_check_lineage(models, documents))
+    problems.extend(_check_lineage(models, documents, unreadable))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(sorted(problems))
@@ -253,44 +267,56 @@ def _check_criteria(criteria: schema.Criteria, doc: Document) -> list[Problem]:
     return problems
 
 
-def _check_model(model: schema.Model, doc: Document, path: Path, root: Path, criteria: schema.Criteria,
-                 licenses: dict[str, schema.License], families: dict[str, schema.Family]) -> list[Problem]:
+def _check_model(data: dict, doc: Document, path: Path, root: Path, criteria: schema.Criteria,
+                 licenses: dict[str, schema.License], families: dict[str, schema.Family],
+                 broken_families: set[str]) -> list[Problem]:
+    """Checks that need other files. They read the raw data, so they also run on an entry that
+    failed schema validation, and a contributor sees every problem in one go."""
     problems = []
-    expected = model_filename(model.id)
-    if path.name != expected:
-        problems.append(doc.problem(("id",), f"file name '{path.name}' does not match id '{model.id}'",
-                                    f"rename the file to {expected}"))
-    if model.family not in families:
-        problems.append(doc.problem(("family",), f"unknown family '{model.family}'",
-                                    did_you_mean(model.family, families) or EXAMPLES["family"]))
-    elif path.parent.name != model.family or path.parent.parent != root / "models":
+    model_id, family, license_id = data.get("id"), data.get("family"), data.get("license")
+    if isinstance(model_id, str):
+        expected = model_filename(model_id)
+        if path.name != expected:
+            problems.append(doc.problem(("id",), f"file name '{path.name}' does not match id '{model_id}'",
+                                        f"rename the file to {expected}"))
+        if data.get("base_model") == model_id:
+            problems.append(doc.problem(("base_model",), "a model cannot be its own base"))
+    if not isinstance(family, str) or family in broken_families:
+        pass
+    elif family not in families:
+        problems.append(doc.problem(("family",), f"unknown family '{family}'",
+                                    did_you_mean(family, families) or EXAMPLES["family"]))
+    elif path.parent.name != family or path.parent.parent != root / "models":
         problems.append(doc.problem(("family",), f"file is in '{_display(path.parent, root)}' but family is "
-                                                 f"'{model.family}'", f"move it to data/models/{model.family}/"))
-    if model.license not in licenses:
-        problems.append(doc.problem(("license",), f"unknown licence '{model.license}'",
-                                    did_you_mean(model.license, licenses)
+                                                 f"'{family}'", f"move it to data/models/{family}/"))
+    if isinstance(license_id, str) and license_id not in licenses:
+        problems.append(doc.problem(("license",), f"unknown licence '{license_id}'",
+                                    did_you_mean(license_id, licenses)
                                     or "use an id from data/licenses.yml, or add the licence there"))
+    components = data.get("components")
+    if not isinstance(components, dict):
+        return problems
     for key in criteria.keys:
-        if key not in model.components:
+        if key not in components:
             problems.append(doc.problem(("components",), f"component '{key}' is missing",
                                         f"add '{key}: {{level: unknown, evidence: [], note: ...}}'"))
-    for key, comp in model.components.items():
+    for key, comp in components.items():
         if key not in criteria.keys:
             problems.append(doc.problem(("components", key), f"unknown component '{key}'",
-                                        did_you_mean(key, criteria.keys) or "see data/criteria.yml"))
-        elif comp.level not in ("unknown", "not_applicable") and not comp.evidence:
+                                        did_you_mean(str(key), criteria.keys) or "see data/criteria.yml"))
+        elif isinstance(comp, dict) and comp.get("level") in schema.LEVELS and not comp.get("evidence") \
+                and comp.get("level") not in ("unknown", "not_applicable"):
             problems.append(doc.problem(("components", key, "evidence"),
-                                        f"level '{comp.level}' needs at least one evidence link",
+                                        f"level '{comp['level']}' needs at least one evidence link",
                                         "add the URL that supports it, or set level: unknown"))
-    if model.base_model == model.id:
-        problems.append(doc.problem(("base_model",), "a model cannot be its own base"))
     return problems
 
 
-def _check_lineage(models: dict[str, schema.Model], documents: dict[str, Document]) -> list[Problem]:
+def _check_lineage(models: dict[str, schema.Model], documents: dict[str, Document],
+                   unreadable: set[str]) -> list[Problem]:
     problems = []
     for model in models.values():
-        if model.base_model is None or model.base_model == model.id:
+        if model.base_model is None or model.base_model == model.id or model.base_model in unreadable:
             continue
         doc = documents[model.id]
         if model.base_model not in models:

@@ -65,9 +65,9 @@ def build(site_dir: str | None, root: str | None) -> None:
         catalog = build_site(project, Path(site_dir) if site_dir else None)
     except CatalogError as exc:
         _report(exc.problems)
-        raise click.ClickException(f"{exc}; the site was not rebuilt")
+        raise click.ClickException(f"{exc}; the site was not rebuilt") from None
     except BuildError as exc:
-        raise click.ClickException(f"{exc}\nThe previous site was left as it was.")
+        raise click.ClickException(f"{exc}\nThe previous site was left as it was.") from None
     _report(catalog.warnings)
     target = Path(site_dir) if site_dir else project.site_dir
     click.echo(f"Built {len(catalog.models)} models in {len(catalog.families)} families into {target}")
@@ -94,7 +94,7 @@ def serve(dev_addr: str, root: str | None) -> None:
         render_docs(project)
     except CatalogError as exc:
         _report(exc.problems)
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.commands.serve import serve as mkdocs_serve
 
@@ -139,8 +139,44 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, root: str | None) -
     _report(problems, fmt)
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
-        raise click.ClickException(f"{len(errors)} problem(s) found")
+        raise click.ClickException(f"{len(errors)} problem(s) found") from None
     click.echo("The catalog is valid." if not problems else f"Valid, with {len(problems)} warning(s).")
+
+
+@cli.command()
+@click.option("--write", is_flag=True, help="Write the files instead of checking them.")
+@root_option
+def schema(write: bool, root: str | None) -> None:
+    """Check (or with --write, regenerate) the JSON Schema files in data/schema/.
+
+    They are derived from generator/schema.py and data/criteria.yml; editors use them to
+    autocomplete and flag mistakes while a contributor types.
+
+    \b
+    Examples:
+      openmodels schema            exit 1 if the committed files are out of date
+      openmodels schema --write
+    """
+    from generator.catalog import load_criteria
+    from generator.files import write_if_changed
+    from generator.schema_export import schema_files
+
+    project = _project(root)
+    try:
+        criteria = load_criteria(project.data_dir)
+    except CatalogError as exc:
+        _report(exc.problems)
+        raise click.ClickException(str(exc)) from None
+    stale = []
+    for name, text in schema_files(criteria.keys).items():
+        path = project.data_dir / "schema" / name
+        if write:
+            if write_if_changed(path, text):
+                click.echo(f"wrote {path.relative_to(project.root)}")
+        elif not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(str(path.relative_to(project.root)))
+    if stale:
+        raise click.ClickException("out of date: " + ", ".join(stale) + " (run: openmodels schema --write)") from None
 
 
 def main() -> None:

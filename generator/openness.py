@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Optional
+from typing import Literal
 
 from generator.catalog import Catalog
 from generator.schema import Criteria, License, Model
@@ -15,16 +15,16 @@ Osaid = Literal["likely", "unlikely", "unknown"]
 class Assessment:
     """What the criteria say about one model."""
 
-    score: Optional[float]
+    score: float | None
     """Average points over applicable components, 0 to 1; None when nothing applies."""
     flagged: tuple[str, ...]
     """Components whose level is flagged (unknown): counted as closed, shown as gaps."""
     lesson_criteria: bool
     osaid: Osaid
-    mof_class: Optional[str]
+    mof_class: str | None
 
 
-def score_model(model: Model, criteria: Criteria) -> tuple[Optional[float], tuple[str, ...]]:
+def score_model(model: Model, criteria: Criteria) -> tuple[float | None, tuple[str, ...]]:
     """The model's score and its flagged components."""
     points, flagged = [], []
     for key in criteria.keys:
@@ -44,7 +44,7 @@ def _all_open(model: Model, keys: list[str]) -> bool:
 def judge_osaid(model: Model, criteria: Criteria, license: License) -> Osaid:
     """'likely' when every requirement holds, 'unlikely' when one fails on known facts, else 'unknown'."""
     rule = criteria.verdicts.osaid
-    results: list[Optional[bool]] = []
+    results: list[bool | None] = []
     for key in rule.require_open:
         level = model.components[key].level
         results.append(None if level == "unknown" else level == "open")
@@ -63,7 +63,7 @@ def judge_osaid(model: Model, criteria: Criteria, license: License) -> Osaid:
     return "unknown" if None in results else "likely"
 
 
-def judge_mof(model: Model, criteria: Criteria) -> Optional[str]:
+def judge_mof(model: Model, criteria: Criteria) -> str | None:
     """The highest Model Openness Framework class whose requirements (cumulative) are all open."""
     reached = None
     for cls in criteria.verdicts.mof.classes:

@@ -7,9 +7,9 @@ from contributors (names, notes, summaries) always reaches readers as inert text
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
-import html
 from typing import Any
 
 import jinja2
@@ -51,8 +51,8 @@ def family_page(family_id: str) -> str:
     return f"families/{family_id}.md"
 
 
-def percent(score: float | None) -> str:
-    return "–" if score is None else f"{round(score * 100)}%"
+def percent(score: float | None) -> Markup:
+    return Markup("–" if score is None else f"{round(score * 100)}%")
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:

@@ -7,7 +7,7 @@ the site's "data format" page are all derived from these classes, so they cannot
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
@@ -80,11 +80,11 @@ class Model(_Strict):
     """The id of the family this model belongs to (a file in data/families/)."""
     kind: Kind
     """What sort of release this is: base, continued-pretraining, fine-tune, instruct or chat."""
-    base_model: Optional[RepoId] = None
+    base_model: RepoId | None = None
     """The Hub id of the model this one was derived from, if any; it must be in the catalog."""
-    release_date: Optional[ReleaseDate] = None
+    release_date: ReleaseDate | None = None
     """When the model was released: YYYY-MM-DD, or YYYY-MM when the day is not known."""
-    parameters: Optional[Annotated[StrictInt, Field(gt=0)]] = None
+    parameters: Annotated[StrictInt, Field(gt=0)] | None = None
     """The headline parameter count given by the developer, e.g. 7000000000 for '7B'."""
     license: LicenseId
     """The licence of the weights: an id from data/licenses.yml."""
@@ -142,7 +142,7 @@ class LevelDef(_Strict):
     """How readers see the level."""
     icon: Text
     """A one-character symbol shown next to the label."""
-    score: Optional[StrictFloat | StrictInt]
+    score: StrictFloat | StrictInt | None
     """Points this level earns (0 to 1); null leaves the component out of the score."""
     flagged: StrictBool = False
     """Whether the level is called out to readers as a gap in what we know."""

@@ -7,7 +7,6 @@ from typing import Any
 
 from generator import schema
 
-
 EXAMPLE_VALUES: dict[str, str] = {
     "Model.id": "allenai/OLMo-7B",
     "Model.name": "OLMo 7B",

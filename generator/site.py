@@ -53,7 +53,7 @@ class Project:
         return self.root / "site"
 
     @classmethod
-    def find(cls, start: Path | None = None) -> "Project":
+    def find(cls, start: Path | None = None) -> Project:
         """The project containing ``start`` (default: the working directory)."""
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):

@@ -21,6 +21,8 @@ MAX_BYTES = 256 * 1024
 MAX_DEPTH = 20
 """No catalog file needs deeper nesting than this."""
 
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str")}
+
 Location = tuple[int, int]
 KeyPath = tuple[Any, ...]
 
@@ -101,8 +103,10 @@ class _Builder:
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates stay text so that '2024-02' and '2024-02-01' are handled alike by the schema.
             return node.value
-        if not node.tag.startswith("tag:yaml.org,2002:"):
-            self.fail(node, keys, f"YAML tag {node.tag} is not allowed")
+        if node.tag == "tag:yaml.org,2002:merge":
+            self.fail(node, keys, "merge keys (<<) are not allowed", "write the keys out in full")
+        if node.tag not in _PLAIN_TAGS:
+            self.fail(node, keys, f"YAML tag {node.tag} is not allowed", "catalog files hold plain data only")
         return self.scalars.construct_object(node)
 
 
@@ -115,6 +119,14 @@ def parse_yaml(text: str, display: str) -> Document:
         raise YamlProblem(Problem(display, line, col, "", "tab character in the file",
                                   "indent with spaces; YAML does not allow tabs for indentation"))
     try:
+        # Aliases are refused from the event stream, before any node is built, so that
+        # an alias bomb costs no more than reading its text.
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise YamlProblem(Problem(display, mark.line + 1, mark.column + 1, "",
+                                          "anchors and aliases (&name / *name) are not allowed",
+                                          "write the value out in full"))
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -1,0 +1,110 @@
+"""Validation of the catalog: every problem found at once, each pointing at its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.catalog import load_catalog
+from generator.errors import CatalogError
+
+BASE = "models/demo/demo-org__Base-1B.yml"
+CHAT = "models/demo/demo-org__Chat-1B.yml"
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def problems_of(root: Path) -> list[str]:
+    with pytest.raises(CatalogError) as info:
+        load_catalog(root)
+    return [str(p) for p in info.value.problems]
+
+
+def test_fixture_catalog_is_valid(fixture_catalog):
+    catalog = load_catalog(fixture_catalog)
+    assert sorted(catalog.models) == ["demo-org/Base-1B", "demo-org/Chat-1B"]
+    assert [m.id for m in catalog.family_models("demo")] == ["demo-org/Base-1B", "demo-org/Chat-1B"]
+    assert catalog.depth(catalog.models["demo-org/Chat-1B"]) == 1
+
+
+def test_every_problem_is_reported_at_once(fixture_catalog):
+    edit(fixture_catalog, BASE, "kind: base", "kind: bsae")
+    edit(fixture_catalog, CHAT, "license: LicenseRef-Llama-2", "license: Apache2")
+    found = problems_of(fixture_catalog)
+    assert len(found) == 2
+    assert any("demo-org__Base-1B.yml:" in p and ": kind: 'bsae' is not allowed" in p and "base" in p for p in found)
+    assert any(": license: unknown licence 'Apache2'" in p and "did you mean 'Apache-2.0'?" in p for p in found)
+
+
+@pytest.mark.parametrize("rel, old, new, expected", [
+    (BASE, "  weights:\n", "  wieghts:\n", "components.wieghts: unknown component 'wieghts'"),
+    (BASE, "name: Demo Base 1B", "nmae: Demo Base 1B", "nmae: unknown key 'nmae'\n    hint: did you mean 'name'?"),
+    (BASE, "    level: open\n", "    level: opne\n", "level: 'opne' is not allowed\n    hint: did you mean 'open'?"),
+    (BASE, "family: demo", "family: dmeo", "family: unknown family 'dmeo'\n    hint: did you mean 'demo'?"),
+    (CHAT, "base_model: demo-org/Base-1B", "base_model: demo-org/base-1b",
+     "base model 'demo-org/base-1b' is not in the catalog\n"
+     "    hint: did you mean 'demo-org/Base-1B'? (ids are case-sensitive)"),
+    (BASE, "id: demo-org/Base-1B", "id: demo-org/Base-2B", "file name 'demo-org__Base-1B.yml' does not match id"),
+    (BASE, "- https://example.org/base-1b/weights", "- javascript:alert(1)",
+     "only http(s) links are allowed, not 'javascript:'"),
+    (BASE, "release_date: 2024-02", "release_date: Feb 2024", "release_date: must be a date YYYY-MM-DD or YYYY-MM"),
+    (BASE, "parameters: 1000000000", "parameters: '1B'", "parameters: Input should be a valid integer"),
+])
+def test_single_mistakes(fixture_catalog, rel, old, new, expected):
+    edit(fixture_catalog, rel, old, new)
+    found = problems_of(fixture_catalog)
+    assert any(expected in p for p in found), found
+    assert all(p.startswith("data/") for p in found)
+
+
+def test_level_without_evidence(fixture_catalog):
+    edit(fixture_catalog, BASE, "    - https://example.org/base-1b/weights\n", "")
+    edit(fixture_catalog, BASE, "  weights:\n    level: open\n    evidence:\n",
+         "  weights:\n    level: open\n    evidence: []\n")
+    (found,) = problems_of(fixture_catalog)
+    assert "components.weights.evidence: level 'open' needs at least one evidence link" in found
+
+
+def test_missing_component_and_line_numbers(fixture_catalog):
+    path = fixture_catalog / BASE
+    lines = path.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line == "  paper:\n")
+    del lines[start:start + 5]
+    path.write_text("".join(lines))
+    (found,) = problems_of(fixture_catalog)
+    assert found.startswith(f"data/{BASE}:")
+    assert "component 'paper' is missing" in found
+
+
+def test_lineage_cycle(fixture_catalog):
+    edit(fixture_catalog, BASE, "base_model: null", "base_model: demo-org/Chat-1B")
+    found = problems_of(fixture_catalog)
+    assert any("lineage loops back" in p for p in found)
+
+
+def test_duplicate_model_id(fixture_catalog):
+    source = fixture_catalog / BASE
+    (fixture_catalog / "models" / "demo" / "copy.yml").write_text(source.read_text())
+    found = problems_of(fixture_catalog)
+    assert any("duplicate model id 'demo-org/Base-1B'" in p for p in found)
+
+
+def test_wrong_folder(fixture_catalog):
+    (fixture_catalog / "models" / "other").mkdir()
+    (fixture_catalog / BASE).rename(fixture_catalog / "models" / "other" / "demo-org__Base-1B.yml")
+    found = problems_of(fixture_catalog)
+    assert any("move it to data/models/demo/" in p for p in found)
+
+
+def test_problem_position_is_line_and_column(fixture_catalog):
+    edit(fixture_catalog, CHAT, "kind: chat", "kind: 42")
+    (found,) = problems_of(fixture_catalog)
+    text = (fixture_catalog / CHAT).read_text().splitlines()
+    line_no = next(i for i, line in enumerate(text, 1) if line.startswith("kind:"))
+    assert found.startswith(f"data/{CHAT}:{line_no}:7: kind:")

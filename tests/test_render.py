@@ -1,0 +1,86 @@
+"""Rendering: golden pages for the synthetic catalog, escaping, and write-only-on-change."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.catalog import load_catalog
+from generator.openness import assess_catalog
+from generator.render import escape_text, relative, render_pages
+from generator.site import Project, render_docs
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def render_fixture(data: Path) -> dict[str, str]:
+    catalog = load_catalog(data)
+    return render_pages(catalog, assess_catalog(catalog), ROOT / "templates")
+
+
+def test_pages_match_golden_files(fixture_catalog):
+    """Set UPDATE_GOLDEN=1 to rewrite the golden files after an intended change; review the diff."""
+    pages = render_fixture(fixture_catalog)
+    if os.environ.get("UPDATE_GOLDEN"):
+        for rel, text in pages.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md")}
+    assert set(pages) == expected
+    for rel, text in pages.items():
+        assert text == (GOLDEN / rel).read_text(encoding="utf-8"), rel
+
+
+def test_rendering_is_deterministic(fixture_catalog):
+    assert render_fixture(fixture_catalog) == render_fixture(fixture_catalog)
+
+
+@pytest.mark.parametrize("text", [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "{{ 7*7 }} {% raw %}",
+    "| cell | break |",
+    "**bold** _em_ `code`",
+])
+def test_contributor_text_is_inert(text):
+    escaped = str(escape_text(text))
+    for char in "<>[]()|`*_":
+        assert char not in escaped
+
+
+def test_template_syntax_in_data_is_not_evaluated(fixture_catalog):
+    path = fixture_catalog / "families" / "demo.yml"
+    path.write_text(path.read_text().replace("used by the tests", "{{ 7*7 }} {% if true %}x{% endif %}"))
+    page = render_fixture(fixture_catalog)["families/demo.md"]
+    assert "49" not in page and "&#123;&#123; 7&#42;7 &#125;&#125; &#123;% if true %&#125;x" in page
+
+
+def test_relative_links():
+    assert relative("families/demo.md", "models/a__b.md") == "../models/a__b.md"
+    assert relative("families/index.md", "families/demo.md") == "demo.md"
+    assert relative("models/a.md", "methodology.md") == "../methodology.md"
+
+
+def test_docs_are_written_only_when_changed(project):
+    proj = Project(project)
+    _, first = render_docs(proj)
+    assert "families/olmo.md" in first and "index.md" in first
+    stamp = (proj.docs_dir / "families" / "olmo.md").stat().st_mtime_ns
+    _, second = render_docs(proj)
+    assert second == []
+    assert (proj.docs_dir / "families" / "olmo.md").stat().st_mtime_ns == stamp
+    (proj.pages_dir / "methodology.md").write_text("# Changed\n")
+    _, third = render_docs(proj)
+    assert third == ["methodology.md"]
+
+
+def test_removed_pages_disappear_from_docs(project):
+    proj = Project(project)
+    render_docs(proj)
+    (proj.data_dir / "models" / "olmo" / "allenai__OLMo-2-1124-7B-Instruct.yml").unlink()
+    render_docs(proj)
+    assert not (proj.docs_dir / "models" / "allenai__OLMo-2-1124-7B-Instruct.md").exists()

@@ -1,0 +1,109 @@
+"""The real catalog built with a real MkDocs: pages, the models.json contract, and safe failure."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.errors import CatalogError
+from generator.site import Project, build
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPONENTS = ["training_data", "finetuning_data", "weights", "training_code", "finetuning_code", "evaluation_code",
+              "training_metrics", "license", "model_card", "paper", "datasheet", "architecture"]
+LESSON_MODELS = [
+    "meta-llama/Llama-2-7b-hf", "meta-llama/Llama-2-7b-chat-hf", "elyza/ELYZA-japanese-Llama-2-7b",
+    "TencentARC/LLaMA-Pro-8B", "mistralai/Mistral-7B-v0.1", "mistralai/Mixtral-8x7B-v0.1", "BioMistral/BioMistral-7B",
+    "nvidia/OpenMath-Mistral-7B-v0.1-hf", "tiiuae/falcon-7b", "tiiuae/falcon-40b",
+    "OpenAssistant/falcon-40b-sft-top1-560", "nomic-ai/gpt4all-falcon", "allenai/OLMo-7B",
+]
+LESSON_FAMILIES = ["llama-2", "mistral", "falcon", "olmo", "pythia", "bloom", "phi", "gemma", "qwen", "llama-3",
+                   "deepseek", "amber"]
+
+
+@pytest.fixture(scope="module")
+def models_json(built_site: Path) -> dict:
+    return json.loads((built_site / "api" / "models.json").read_text())
+
+
+def test_models_json_contract(models_json):
+    assert models_json["schema_version"] == 1
+    models = models_json["models"]
+    assert len(models) >= 40
+    for m in models:
+        assert {"id", "family", "name", "base_model", "license", "components", "score", "verdicts"} <= set(m)
+        assert set(m["license"]) == {"id", "osi_approved"} and isinstance(m["license"]["osi_approved"], bool)
+        assert list(m["components"]) == COMPONENTS
+        for key, comp in m["components"].items():
+            assert set(comp) == {"level", "evidence", "note"}
+            if comp["level"] not in ("unknown", "not_applicable"):
+                assert comp["evidence"], f"{m['id']} {key} has no evidence"
+            assert all(url.startswith(("https://", "http://")) for url in comp["evidence"])
+        assert isinstance(m["verdicts"]["lesson_criteria"], bool)
+        assert m["verdicts"]["osaid"] in ("likely", "unlikely", "unknown")
+        assert m["verdicts"]["mof_class"] in ("I", "II", "III", None)
+        assert m["score"] is None or 0 <= m["score"] <= 1
+
+
+def test_catalog_covers_the_lesson(models_json):
+    ids = {m["id"] for m in models_json["models"]}
+    assert set(LESSON_MODELS) <= ids
+    families = {m["family"] for m in models_json["models"]}
+    assert set(LESSON_FAMILIES) <= families and len(families) >= 10
+    olmo_later = [i for i in ids if i.startswith("allenai/OLMo-2")]
+    assert olmo_later
+
+
+def test_models_csv_matches_json(built_site, models_json):
+    rows = list(csv.DictReader((built_site / "api" / "models.csv").open()))
+    assert [r["id"] for r in rows] == [m["id"] for m in models_json["models"]]
+    assert all(rows[0][key] for key in COMPONENTS)
+
+
+def test_pages_exist(built_site, models_json):
+    for page in ("index.html", "lesson/index.html", "lesson/criteria.html", "methodology/index.html",
+                 "families/index.html", "reference/criteria/index.html", "reference/data-format/index.html",
+                 "schema/model.schema.json"):
+        path = built_site / page
+        if page.endswith(".html") and not path.exists():
+            path = built_site / page.replace(".html", "/index.html")
+        assert path.exists(), page
+    for family in LESSON_FAMILIES:
+        assert (built_site / "families" / family / "index.html").exists()
+    for m in models_json["models"]:
+        assert (built_site / "models" / m["id"].replace("/", "__") / "index.html").exists()
+
+
+def test_family_table_shows_levels_evidence_and_notes(built_site):
+    html = (built_site / "families" / "olmo" / "index.html").read_text()
+    table = html[html.index("<table"):html.index("</table>")]
+    assert table.count("<tr>") >= 3
+    assert 'class="om-level om-open"' in table and "Open</span>" in table
+    assert re.search(r'<a class="om-evidence" href="https://[^"]+"', table)
+    assert 'class="om-note"' in table
+    assert "OLMo 7B" in table
+
+
+def test_fine_tunes_sit_under_their_base(built_site):
+    html = (built_site / "families" / "falcon" / "index.html").read_text()
+    table = html[html.index("<table"):html.index("</table>")]
+    base = table.index("../../models/tiiuae__falcon-40b/")
+    child = table.index("../../models/OpenAssistant__falcon-40b-sft-top1-560/")
+    assert base < child
+    assert "↳" in table[base:child + 200]
+
+
+def test_invalid_catalog_leaves_previous_site(project):
+    proj = Project(project)
+    build(proj)
+    index = (proj.site_dir / "index.html").read_bytes()
+    target = proj.data_dir / "models" / "olmo" / "allenai__OLMo-7B.yml"
+    target.write_text(target.read_text().replace("level: open", "level: wide-open", 1))
+    with pytest.raises(CatalogError):
+        build(proj)
+    assert (proj.site_dir / "index.html").read_bytes() == index
+    assert not list(project.glob(".site.*"))
