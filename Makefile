@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: site test serve validate schema browser clean
+.PHONY: site test serve validate schema translations i18n-compile i18n-status browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,22 @@ validate: $(STAMP)
 # Regenerate the committed JSON Schema files after changing generator/schema.py or data/criteria.yml.
 schema: $(STAMP)
 	$(BIN)/openmodels schema --write
+
+# Template strings: extract them into templates/locales/messages.pot and merge them into every
+# language's catalog; changed strings are marked fuzzy for translators to review.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
+	  -o templates/locales/messages.pot templates
+	$(BIN)/pybabel update -i templates/locales/messages.pot -d templates/locales \
+	  --ignore-obsolete -w 100
+
+# Compile every catalog (the build reads the .po files itself; this checks them and shows statistics).
+i18n-compile: $(STAMP)
+	rm -rf build/locales && mkdir -p build && cp -r templates/locales build/locales
+	$(BIN)/pybabel compile -d build/locales --statistics
+
+i18n-status: $(STAMP)
+	$(BIN)/openmodels i18n status
 
 # Debian's Chromium for the browser tests; Playwright's own download cannot work offline.
 browser:

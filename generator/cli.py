@@ -22,10 +22,17 @@ def _report(problems: list[Problem], fmt: str = "text") -> None:
             kind = "error" if problem.severity == "error" else "warning"
             message = problem.message + (f" ({problem.hint})" if problem.hint else "")
             message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            title = (problem.field or "file").replace(",", "%2C").replace(":", "%3A")
-            click.echo(f"::{kind} file={problem.path},line={problem.line},col={problem.col},title={title}::{message}")
+            where = f"file={_property(problem.path)},line={problem.line},col={problem.col}"
+            click.echo(f"::{kind} {where},title={_property(problem.field or 'file')}::{message}")
         else:
             click.echo(str(problem), err=problem.severity == "error")
+
+
+def _property(value: str) -> str:
+    """``value`` escaped for a GitHub Actions annotation property (file=, title=)."""
+    for char, code in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")):
+        value = value.replace(char, code)
+    return value
 
 
 root_option = click.option("--root", type=click.Path(file_okay=False, exists=True),
@@ -39,16 +46,19 @@ def cli() -> None:
 
     \b
     Examples:
+      openmodels new org/name --family f  draft an entry for a Hub model
       openmodels validate                 check every file under data/
       openmodels build                    build the site into site/
       openmodels serve                    preview with live reload
+      openmodels refresh                  fetch Hub facts into data/hub/
     """
 
 
 @cli.command()
 @click.option("--site-dir", type=click.Path(file_okay=False), help="Where to write the site (default: site/).")
+@click.option("--lang", help="Build only this language, at the site's root (quick check for translators).")
 @root_option
-def build(site_dir: str | None, root: str | None) -> None:
+def build(site_dir: str | None, lang: str | None, root: str | None) -> None:
     """Validate the catalog, render every page and build the site.
 
     The previous site stays untouched unless the whole build succeeds.
@@ -57,12 +67,13 @@ def build(site_dir: str | None, root: str | None) -> None:
     Examples:
       openmodels build
       openmodels build --site-dir /tmp/preview
+      openmodels build --lang sv --site-dir /tmp/sv
     """
     from generator.site import build as build_site
 
     project = _project(root)
     try:
-        catalog = build_site(project, Path(site_dir) if site_dir else None)
+        catalog = build_site(project, Path(site_dir) if site_dir else None, lang)
     except CatalogError as exc:
         _report(exc.problems)
         raise click.ClickException(f"{exc}; the site was not rebuilt") from None
@@ -75,8 +86,9 @@ def build(site_dir: str | None, root: str | None) -> None:
 
 @cli.command()
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option("--lang", help="Serve only this language (faster rebuilds while translating).")
 @root_option
-def serve(dev_addr: str, root: str | None) -> None:
+def serve(dev_addr: str, lang: str | None, root: str | None) -> None:
     """Preview the site with live reload.
 
     Editing a file under data/, templates/ or site_src/ re-renders the pages and reloads the browser.
@@ -84,6 +96,7 @@ def serve(dev_addr: str, root: str | None) -> None:
     \b
     Example:
       openmodels serve --dev-addr 127.0.0.1:8001
+      openmodels serve --lang sv
     """
     import os
 
@@ -91,11 +104,13 @@ def serve(dev_addr: str, root: str | None) -> None:
 
     project = _project(root)
     try:
-        render_docs(project)
+        render_docs(project, lang)
     except CatalogError as exc:
         _report(exc.problems)
         raise click.ClickException(str(exc)) from None
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if lang:
+        os.environ["DOCS_LANG"] = lang
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True)
@@ -144,6 +159,49 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, root: str | None) -
 
 
 @cli.command()
+@click.argument("hf_id")
+@click.option("--family", required=True, help="The family id: a file in data/families/ without .yml.")
+@root_option
+def new(hf_id: str, family: str, root: str | None) -> None:
+    """Draft data/models/FAMILY/ORG__NAME.yml for the Hub model HF_ID.
+
+    Every component starts at level unknown; the licence, base model, creation date and parameter
+    count come from the Hub snapshot in data/hub/ when there is one. An existing file is never
+    overwritten.
+
+    \b
+    Example:
+      openmodels new allenai/OLMo-7B --family olmo
+    """
+    from generator.scaffold import ScaffoldError, draft_model, write_draft
+
+    project = _project(root)
+    try:
+        draft = draft_model(project.data_dir, hf_id, family)
+        write_draft(draft)
+    except CatalogError as exc:
+        _report(exc.problems)
+        raise click.ClickException(f"{exc}; fix data/criteria.yml first") from None
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    shown = _relative(draft.path, project.root)
+    click.echo(f"Wrote {shown}")
+    if draft.from_hub:
+        click.echo(f"From the Hub snapshot: {', '.join(draft.from_hub)} (check them)")
+    else:
+        click.echo("No Hub snapshot for this model: fill in the licence, release date and parameters yourself.")
+    click.echo("Next: set each component's level, evidence and note (see CONTRIBUTING.md), then run\n"
+               f"  openmodels validate {shown}")
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+@cli.command()
 @click.option("--write", is_flag=True, help="Write the files instead of checking them.")
 @root_option
 def schema(write: bool, root: str | None) -> None:
@@ -177,6 +235,209 @@ def schema(write: bool, root: str | None) -> None:
             stale.append(str(path.relative_to(project.root)))
     if stale:
         raise click.ClickException("out of date: " + ", ".join(stale) + " (run: openmodels schema --write)") from None
+
+
+@cli.command()
+@click.argument("model_ids", nargs=-1)
+@click.option("--family", "families", multiple=True, help="Only this family's models (repeatable).")
+@click.option("--endpoint", help="The Hub's address (default: $HF_ENDPOINT, else https://huggingface.co).")
+@click.option("--workers", type=click.IntRange(1, 32), default=8, show_default=True, help="Requests in parallel.")
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
+              help="Seconds to wait for each answer.")
+@click.option("--discover", is_flag=True, help="List the most-downloaded fine-tunes of each base model instead.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="With --discover: fine-tunes per base model.")
+@click.option("--report", type=click.Path(dir_okay=False), help="With --discover: also write the list to this "
+                                                                  "Markdown file.")
+@root_option
+def refresh(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: str | None, workers: int,
+            timeout: float, discover: bool, limit: int, report: str | None, root: str | None) -> None:
+    """Fetch facts about catalog models from the Hugging Face Hub into data/hub/.
+
+    Snapshots (data/hub/<org>/<name>.yml) are machine-owned: a refresh never touches the curated
+    files. A model that fails (gone, gated, renamed, a bad answer) keeps its previous snapshot and
+    is named at the end; the exit status is then 1. HF_TOKEN, if set, raises the Hub's rate limit.
+
+    \b
+    Examples:
+      openmodels refresh                                 every model in the catalog
+      openmodels refresh --family llama-3
+      openmodels refresh allenai/OLMo-7B --endpoint http://127.0.0.1:8080
+      openmodels refresh --discover --limit 5 --report build/discover.md
+    """
+    from huggingface_hub.utils import logging as hub_logging
+
+    from generator.catalog import load_catalog
+    from generator.hub import HubClient
+
+    project = _project(root)
+    try:
+        catalog = load_catalog(project.data_dir)
+    except CatalogError as exc:
+        _report(exc.problems)
+        raise click.ClickException(f"{exc}; fix the catalog before refreshing") from None
+    ids = _select_models(catalog, model_ids, families)
+    hub_logging.set_verbosity_error()  # retries are counted and reported below, not logged one by one
+    with HubClient(endpoint, workers=workers, timeout=timeout) as client:
+        if discover:
+            _discover(client, catalog, ids, limit, report)
+            return
+        from generator.snapshots import refresh_snapshots
+
+        with _progress(len(ids), "Refreshing from the Hub") as advance:
+            done = refresh_snapshots(project.data_dir, ids, client, catalog.licenses.values(), advance)
+    stats = client.stats
+    click.echo(f"Refreshed {len(ids) - len(done.failed)} of {len(ids)} models: {len(done.written)} snapshot(s) "
+               f"written, {len(done.unchanged)} unchanged ({stats.requests} requests, {stats.retries} retries, "
+               f"{stats.rate_limited} rate-limited).")
+    for failure in done.failed:
+        click.echo(f"  failed: {failure}", err=True)
+    if done.failed:
+        raise click.ClickException(f"{len(done.failed)} model(s) could not be refreshed; "
+                                   "their previous snapshots were left as they were")
+
+
+def _select_models(catalog, model_ids: tuple[str, ...], families: tuple[str, ...]) -> list[str]:
+    from generator.errors import did_you_mean
+
+    for model_id in model_ids:
+        if model_id not in catalog.models:
+            raise click.BadParameter(f"'{model_id}' is not in the catalog. {did_you_mean(model_id, catalog.models)}",
+                                     param_hint="MODEL_ID")
+    for family in families:
+        if family not in catalog.families:
+            raise click.BadParameter(f"unknown family '{family}'. {did_you_mean(family, catalog.families)}",
+                                     param_hint="--family")
+    ids = set(model_ids) | {m.id for m in catalog.models.values() if m.family in families}
+    return sorted(ids or catalog.models)
+
+
+def _discover(client, catalog, ids: list[str], limit: int, report: str | None) -> None:
+    from generator.discover import discover_finetunes, discovery_markdown
+    from generator.files import write_if_changed
+
+    bases = [i for i in ids if catalog.models[i].kind == "base" or catalog.models[i].base_model is None]
+    result = discover_finetunes(client, bases, limit)
+    text = discovery_markdown(result, set(catalog.models))
+    click.echo(text)
+    if report:
+        write_if_changed(Path(report), text)
+        click.echo(f"Wrote {report}", err=True)
+    if result.failed:
+        raise click.ClickException(f"{len(result.failed)} base model(s) could not be listed")
+
+
+def _progress(total: int, label: str):
+    """A context giving a function to call once per finished item: a progress bar on a terminal, else nothing."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(lambda _outcome: None)
+
+    @contextlib.contextmanager
+    def bar():
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(label, total=total)
+            yield lambda _outcome: progress.advance(task)
+
+    return bar()
+
+
+@cli.group()
+def i18n() -> None:
+    """Translation tools: status, a new language, marking a translation current.
+
+    \b
+    Examples:
+      openmodels i18n status
+      openmodels i18n status --lang sv --json
+      openmodels i18n init de --name Deutsch
+      openmodels i18n mark-current lesson/index.md --lang sv
+    """
+
+
+@i18n.command("status")
+@click.option("--lang", help="Only this language.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@root_option
+def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
+    """Per language: pages translated, stale and missing, and the share of template strings translated.
+
+    Fuzzy strings count as untranslated, because readers do not see them. Exits 0 either way.
+
+    \b
+    Examples:
+      openmodels i18n status
+      openmodels i18n status --lang sv --json
+    """
+    import json
+
+    from generator.i18n import languages, status
+
+    project = _project(root)
+    report = [s for s in status(project.pages_dir, project.locales_dir, languages(project.config_file))
+              if lang in (None, s.locale)]
+    if lang and not report:
+        raise click.ClickException(f"'{lang}' is not a translated language of mkdocs.yml")
+    if as_json:
+        click.echo(json.dumps([{
+            "lang": s.locale,
+            "pages": {state: [p.page for p in s.pages if p.state == state]
+                      for state in ("translated", "stale", "missing")},
+            "strings": {"translated": s.strings.translated, "fuzzy": s.strings.fuzzy,
+                        "untranslated": s.strings.untranslated, "share": round(s.strings.share, 4)},
+        } for s in report], indent=2))
+        return
+    for s in report:
+        click.echo(f"{s.locale}: pages {s.count('translated')} translated, {s.count('stale')} stale, "
+                   f"{s.count('missing')} missing; template strings {s.strings.share:.0%} translated "
+                   f"({s.strings.translated}/{s.strings.total}, {s.strings.fuzzy} fuzzy)")
+        for page in s.pages:
+            if page.state != "translated":
+                click.echo(f"  {page.state:8} {page.page}")
+
+
+@i18n.command("init")
+@click.argument("lang")
+@click.option("--name", help="The language's name in itself, e.g. Deutsch (default: from Babel).")
+@root_option
+def i18n_init(lang: str, name: str | None, root: str | None) -> None:
+    """Add a language: its string catalog, its entry in mkdocs.yml and menu translations to fill in.
+
+    The site builds with it at once; untranslated pages and strings show in English with a notice.
+
+    \b
+    Example:
+      openmodels i18n init de --name Deutsch
+    """
+    from generator.i18n import init_language
+
+    project = _project(root)
+    for path in init_language(project.root, project.config_file, project.locales_dir, lang, name):
+        click.echo(f"wrote {path}")
+    click.echo(f"Next: translate templates/locales/{lang}/LC_MESSAGES/messages.po and add site_src/*.{lang}.md pages.")
+
+
+@i18n.command("mark-current")
+@click.argument("page")
+@click.option("--lang", required=True, help="The translation's language.")
+@root_option
+def i18n_mark_current(page: str, lang: str, root: str | None) -> None:
+    """Record that PAGE's translation matches the current original (PAGE as under site_src/).
+
+    \b
+    Example:
+      openmodels i18n mark-current lesson/index.md --lang sv
+    """
+    from generator.i18n import mark_current
+
+    project = _project(root)
+    digest = mark_current(project.pages_dir, page, lang)
+    click.echo(f"{page} ({lang}) now records source_hash {digest}")
 
 
 def main() -> None:

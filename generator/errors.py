@@ -20,6 +20,12 @@ class Problem:
     hint: str = ""
     severity: Literal["error", "warning"] = "error"
 
+    def __post_init__(self) -> None:
+        # Messages quote what a contributor wrote; keep it to one printable line, so that a value cannot
+        # forge further report lines, CI commands or terminal escapes.
+        for name in ("path", "field", "message", "hint"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
+
     def __str__(self) -> str:
         text = f"{self.path}:{self.line}:{self.col}: {self.field or '(file)'}: {self.message}"
         if self.severity == "warning":
@@ -46,6 +52,19 @@ class CatalogError(OpenModelsError):
 
 class BuildError(OpenModelsError):
     """MkDocs refused to build the rendered pages."""
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or invisible character written as an escape such as ``\\n``."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """``value`` quoted for a message, shortened to about ``limit`` characters."""
+    text = printable(str(value))
+    return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -52,8 +55,33 @@ def read_tree(source: Path) -> dict[str, bytes]:
     return {p.relative_to(source).as_posix(): p.read_bytes() for p in sorted(source.rglob("*")) if p.is_file()}
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EPERM, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def swap_in(staged: Path, target: Path) -> None:
-    """Replace the folder ``target`` with ``staged``; the old one survives until the new one is in place."""
+    """Replace the folder ``target`` with ``staged``; the old one survives until the new one is in place.
+
+    On Linux the two trade places atomically, so ``target`` is whole at every instant; elsewhere the
+    old folder is renamed aside first, and ``recover`` puts it back if the process dies in between.
+    """
+    if target.is_dir() and not target.is_symlink() and _exchange(staged, target):
+        shutil.rmtree(staged, ignore_errors=True)
+        return
     old = target.with_name(f".{target.name}.old")
     if old.exists():
         shutil.rmtree(old)
@@ -64,7 +92,22 @@ def swap_in(staged: Path, target: Path) -> None:
 
 
 def recover(target: Path) -> None:
-    """Restore ``target`` if a previous swap was interrupted between its two renames."""
+    """Restore ``target`` if a previous swap was interrupted between its two renames, and remove the
+    staging folders (``.<name>.new-<pid>``) of builds that were killed."""
     old = target.with_name(f".{target.name}.old")
     if old.exists() and not target.exists():
         os.rename(old, target)
+    for staged in target.parent.glob(f".{target.name}.new-*"):
+        pid = staged.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(staged, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

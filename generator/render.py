@@ -7,12 +7,17 @@ from contributors (names, notes, summaries) always reaches readers as inert text
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations
 from markupsafe import Markup
 
 from generator import schema
@@ -51,10 +56,6 @@ def family_page(family_id: str) -> str:
     return f"families/{family_id}.md"
 
 
-def percent(score: float | None) -> Markup:
-    return Markup("–" if score is None else f"{round(score * 100)}%")
-
-
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """A Jinja environment that fails on undefined names and escapes everything it prints."""
     env = jinja2.Environment(
@@ -68,7 +69,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_null_translations(newstyle=True)
-    env.filters.update(percent=percent, url=url_attr)
+    env.filters.update(url=url_attr)
     env.globals.update(model_page=model_page, family_page=family_page)
     return env
 
@@ -83,25 +84,97 @@ def relative(from_page: str, to_page: str) -> str:
     return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
 
 
-def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path) -> dict[str, str]:
-    """Every generated page, as a mapping of docs-relative path to Markdown text."""
+@dataclass
+class Localizer:
+    """Everything language-dependent about rendering one language, and what it had to leave in English."""
+
+    locale: str
+    default: str
+    translations: NullTranslations = field(default_factory=NullTranslations)
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def is_default(self) -> bool:
+        return self.locale == self.default
+
+    def gettext(self, message: str) -> str:
+        translated = self.translations.gettext(message)
+        if translated == message and not self.is_default:
+            self.missing.add(message)
+        return translated
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        translated = self.translations.ngettext(singular, plural, n)
+        if translated in (singular, plural) and not self.is_default:
+            self.missing.add(singular)
+        return translated
+
+    def text(self, obj: Any, name: str) -> Any:
+        """``obj.name`` in this language, from its ``translations``; the original when there is none."""
+        original = getattr(obj, name)
+        if self.is_default:
+            return original
+        translation = getattr(obj, "translations", {}).get(self.locale)
+        value = getattr(translation, name, None) if translation else None
+        if value is None:
+            self.missing.add(f"{type(obj).__name__}.{name}")
+            return original
+        return value
+
+    def number(self, value: int | float) -> Markup:
+        return Markup(format_decimal(value, locale=self.locale))
+
+    def percent(self, score: float | None) -> Markup:
+        return Markup("–" if score is None else format_percent(round(score, 2), locale=self.locale))
+
+    def date(self, value: str | None) -> str | None:
+        """A YYYY-MM-DD or YYYY-MM date written out the way the reader's language writes dates."""
+        if not value:
+            return None
+        parts = [int(p) for p in value.split("-")]
+        if len(parts) == 3:
+            return format_date(datetime.date(*parts), format="long", locale=self.locale)
+        return format_skeleton("yMMMM", datetime.date(parts[0], parts[1], 1), locale=self.locale)
+
+    def page_path(self, path: str) -> str:
+        """Where the page for ``path`` lives in this language (suffix layout: page.sv.md)."""
+        return path if self.is_default else path[:-3] + f".{self.locale}.md"
+
+
+def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
+                 localizer: Localizer | None = None) -> dict[str, str]:
+    """Every generated page in one language, as a mapping of docs-relative path to Markdown text."""
+    loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
+    env.install_gettext_callables(loc.gettext, loc.ngettext, newstyle=True)
+    env.filters.update(percent=loc.percent, number=loc.number, date=loc.date)
     criteria = catalog.criteria
     common: dict[str, Any] = {
         "catalog": catalog,
         "criteria": criteria,
         "levels": {level.key: level for level in criteria.levels},
         "assessments": assessments,
-        "labels": lambda keys: ", ".join(criteria.components[criteria.keys.index(k)].label for k in keys),
+        "tr": loc.text,
+        "locale": loc.locale,
+        "is_default_locale": loc.is_default,
+        "labels": lambda keys: ", ".join(loc.text(criteria.components[criteria.keys.index(k)], "label")
+                                         for k in keys),
+        "counts": lambda model: {level.key: sum(model.components[k].level == level.key for k in criteria.keys)
+                                 for level in criteria.levels},
     }
     pages: dict[str, str] = {}
 
     def render(template: str, path: str, **context: Any) -> None:
         def link(target: str) -> Markup:
-            # Targets are built from validated ids, so the path needs no escaping.
+            # Targets are built from validated ids, so the path needs no escaping. Links name the
+            # original page; the i18n plugin points them at the reader's language.
             return Markup(relative(path, target))
 
-        pages[path] = env.get_template(template).render(**common, **context, page_path=path, link=link)
+        loc.missing.clear()
+        text = env.get_template(template).render(**common, **context, page_path=path, link=link)
+        if loc.missing:
+            text = _insert_after_title(text, env.get_template("partials/untranslated.md.j2").render(**common))
+        pages[loc.page_path(path)] = text
 
     families = sorted(catalog.families.values(), key=lambda f: f.name.lower())
     rows = []
@@ -121,6 +194,41 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     render("criteria.md.j2", "reference/criteria.md")
     render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema())
     return pages
+
+
+def render_partial(templates_dir: Path, name: str, localizer: Localizer) -> str:
+    """A small template (a notice) in one language."""
+    env = make_environment(templates_dir)
+    env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
+    return env.get_template(name).render()
+
+
+def translate_page(original: str, translation: str | None, stale: bool, templates_dir: Path,
+                   localizer: Localizer) -> str:
+    """A hand-written page as readers of ``localizer``'s language get it.
+
+    A missing translation becomes the original with a notice and is kept out of that language's
+    search; a stale one gets a notice that the original has changed since.
+    """
+    if translation is None:
+        notice = render_partial(templates_dir, "partials/fallback.md.j2", localizer)
+        return _insert_after_title(_with_front_matter(original, "search:\n  exclude: true\n"), notice)
+    if stale:
+        return _insert_after_title(translation, render_partial(templates_dir, "partials/stale.md.j2", localizer))
+    return translation
+
+
+def _with_front_matter(page: str, entry: str) -> str:
+    if page.startswith("---\n") and "\n---\n" in page[4:]:
+        return "---\n" + entry + page[4:]
+    return f"---\n{entry}---\n\n{page}"
+
+
+def _insert_after_title(page: str, notice: str) -> str:
+    """Put ``notice`` right below the page's first heading (after any front matter)."""
+    lines = page.split("\n")
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    return "\n".join(lines[:at] + ["", notice.strip(), ""] + lines[at:])
 
 
 def describe_schema() -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
@@ -19,7 +20,7 @@ Kind = Literal["base", "continued-pretraining", "fine-tune", "instruct", "chat"]
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
-_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$")
+_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 _LICENSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")
 
 
@@ -45,6 +46,15 @@ def _check_url(value: str) -> str:
                          "must be a full http(s) URL")
     if not _URL.match(value):
         raise ValueError("URL contains spaces, quotes or other characters that are not allowed")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        raise ValueError("URL is malformed") from None
+    if "@" in parts.netloc:
+        raise ValueError("URL must not contain a user name or password (the part before '@')")
+    if not host:
+        raise ValueError("URL has no host name")
     return value
 
 
@@ -101,6 +111,40 @@ class Link(_Strict):
     """The address (http or https)."""
 
 
+Locale = Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+
+
+class FamilyTranslation(_Strict):
+    """A family's text in another language."""
+
+    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
+    """The summary, translated."""
+    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] | None = None
+    """The key facts, translated, in the same order."""
+
+
+class LabelTranslation(_Strict):
+    """A label in another language."""
+
+    label: Text
+    """The label, translated."""
+
+
+class ComponentTranslation(_Strict):
+    """A component's texts in another language."""
+
+    label: Text | None = None
+    """The label, translated."""
+    description: Prose | None = None
+    """What the component is, translated."""
+    open: Prose | None = None
+    """What 'open' means, translated."""
+    partial: Prose | None = None
+    """What 'partial' means, translated."""
+    closed: Prose | None = None
+    """What 'closed' means, translated."""
+
+
 class Family(_Strict):
     """A family of models from one organisation, e.g. Llama 2."""
 
@@ -116,6 +160,8 @@ class Family(_Strict):
     """Short facts readers should know, e.g. 'Mixture-of-experts with 8 experts per layer'."""
     links: list[Link] = Field(default_factory=list)
     """Papers, announcements and repositories about the family."""
+    translations: dict[Locale, FamilyTranslation] = Field(default_factory=dict)
+    """The summary and key facts in other languages, by language code, e.g. sv."""
 
 
 class License(_Strict):
@@ -133,6 +179,67 @@ class License(_Strict):
     """The licence ids the Hugging Face Hub uses for it, e.g. 'apache-2.0' or 'llama2'."""
 
 
+HubRelation = Literal["finetune", "adapter", "quantized", "merge"]
+IsoDate = Annotated[StrictStr, AfterValidator(_check(re.compile(r"^\d{4}-\d{2}-\d{2}$"), "must be a date YYYY-MM-DD"))]
+IsoTime = Annotated[StrictStr, AfterValidator(_check(re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"),
+                                                     "must be a UTC time YYYY-MM-DDTHH:MM:SSZ"))]
+Count = Annotated[StrictInt, Field(ge=0)]
+_HUB_ID = r"^([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+class HubBaseModel(_Strict):
+    """A model the Hub says this one derives from."""
+
+    id: Annotated[StrictStr, Field(max_length=200, pattern=_HUB_ID)]
+    """The base model's Hub id as the Hub names it today (a few old repos have no organisation)."""
+    relation: HubRelation | None = None
+    """How it derives: finetune, adapter, quantized or merge; null when the Hub does not say."""
+
+
+class HubSnapshot(_Strict):
+    """Facts about one model as the Hugging Face Hub reported them; written by ``openmodels refresh``.
+
+    Snapshots live in data/hub/<org>/<name>.yml, apart from the curated files, and are never edited by hand.
+    """
+
+    id: RepoId
+    """The Hub repo id the facts belong to."""
+    sha: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{40}$")] | None = None
+    """The commit the repo's main branch pointed at."""
+    last_modified: IsoTime | None = None
+    """When the repo last changed (UTC)."""
+    created: IsoTime | None = None
+    """When the repo was created (UTC)."""
+    gated: StrictBool | Literal["auto", "manual"] | None = None
+    """false, or how access requests are approved: auto or manual (metadata stays public either way)."""
+    hub_license: Annotated[StrictStr, Field(max_length=100)] | None = None
+    """The licence id the Hub shows, e.g. 'llama3' or 'other' (not SPDX)."""
+    hub_license_name: Annotated[StrictStr, Field(max_length=100)] | None = None
+    """The card's license_name, given when the Hub's licence id is 'other'."""
+    license: LicenseId | None = None
+    """The Hub's licence mapped to data/licenses.yml through its hub_ids; null when no entry lists it."""
+    downloads: Count | None = None
+    """Downloads over the last 30 days."""
+    likes: Count | None = None
+    """How many Hub users liked the repo."""
+    parameters: Count | None = None
+    """Parameters counted in the safetensors weights; null without safetensors weights."""
+    pipeline_tag: Annotated[StrictStr, Field(max_length=100)] | None = None
+    """The Hub's task, e.g. 'text-generation'."""
+    library: Annotated[StrictStr, Field(max_length=100)] | None = None
+    """The library the weights are meant for, e.g. 'transformers'."""
+    datasets: list[Annotated[StrictStr, Field(max_length=200)]] = Field(default_factory=list, max_length=200)
+    """Datasets the card declares (the Hub's dataset: tags), sorted."""
+    arxiv: list[Annotated[StrictStr, Field(max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9./-]*$")]] = Field(
+        default_factory=list, max_length=200)
+    """arXiv ids from the Hub's arxiv: tags, sorted."""
+    base_models: list[HubBaseModel] = Field(default_factory=list, max_length=50)
+    """The models this one derives from, from the Hub's base_model: tags (the card's base_model only without
+    them), sorted."""
+    fetched: IsoDate
+    """The day the Hub answered (its Date header); not a fact of its own, so a change of it alone is no change."""
+
+
 class LevelDef(_Strict):
     """A level a component can take."""
 
@@ -140,6 +247,8 @@ class LevelDef(_Strict):
     """The level's key."""
     label: Text
     """How readers see the level."""
+    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
+    """The label in other languages, by language code."""
     icon: Text
     """A one-character symbol shown next to the label."""
     score: StrictFloat | StrictInt | None
@@ -155,6 +264,8 @@ class GroupDef(_Strict):
     """The group's key."""
     label: Text
     """How readers see the group."""
+    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
+    """The label in other languages, by language code."""
 
 
 class ComponentDef(_Strict):
@@ -174,6 +285,8 @@ class ComponentDef(_Strict):
     """What 'partial' means for this component."""
     closed: Prose
     """What 'closed' means for this component."""
+    translations: dict[Locale, ComponentTranslation] = Field(default_factory=dict)
+    """The texts in other languages, by language code."""
 
 
 class LessonVerdict(_Strict):
@@ -181,6 +294,8 @@ class LessonVerdict(_Strict):
 
     label: Text
     """How readers see the verdict."""
+    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
+    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must all be open."""
 
@@ -190,6 +305,8 @@ class OsaidVerdict(_Strict):
 
     label: Text
     """How readers see the verdict."""
+    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
+    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must be open."""
     require_osi_license: StrictBool
@@ -207,6 +324,8 @@ class MofClass(_Strict):
     """The class: III (open model), II (open tooling) or I (open science)."""
     label: Text
     """The class's name."""
+    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
+    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must be open on top of those of the previous class."""
 
@@ -216,6 +335,8 @@ class MofVerdict(_Strict):
 
     label: Text
     """How readers see the verdict."""
+    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
+    """The label in other languages, by language code."""
     classes: list[MofClass]
     """The classes from the lowest (III) to the highest (I); each includes the ones before."""
 

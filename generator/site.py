@@ -16,9 +16,11 @@ from generator.api import models_csv, models_json
 from generator.catalog import Catalog, load_catalog
 from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
+from generator.i18n import languages, load_translations, original_pages, page_status, translated_name
 from generator.openness import assess_catalog
-from generator.render import render_pages
+from generator.render import Localizer, render_pages, translate_page
 from generator.schema_export import schema_files
+from generator.search import split_search_index
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,11 @@ class Project:
     @property
     def pages_dir(self) -> Path:
         return self.root / "site_src"
+
+    @property
+    def locales_dir(self) -> Path:
+        """Gettext catalogs of the template strings, one folder per language."""
+        return self.templates_dir / "locales"
 
     @property
     def docs_dir(self) -> Path:
@@ -62,12 +69,36 @@ class Project:
         raise OpenModelsError(f"no Open Models project (mkdocs.yml beside data/) in {here} or above")
 
 
-def render_docs(project: Project) -> tuple[Catalog, list[str]]:
-    """Validate the catalog and bring the docs folder up to date; returns the catalog and files written."""
+def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, list[str]]:
+    """Validate the catalog and bring the docs folder up to date; returns the catalog and files written.
+
+    Every language of mkdocs.yml gets every page (or with ``only``, the default language and that
+    one): generated pages are rendered in each language, hand-written ones are taken from their
+    translation, marked when it is stale, or shown in English with a notice when there is none.
+    """
     catalog = load_catalog(project.data_dir)
     assessments = assess_catalog(catalog)
-    files: dict[str, str | bytes] = dict(read_tree(project.pages_dir))
-    files.update(render_pages(catalog, assessments, project.templates_dir))
+    langs = [lang for lang in languages(project.config_file) if lang.default or only in (None, lang.locale)]
+    default = langs[0].locale
+    others = [lang.locale for lang in langs[1:]]
+    files: dict[str, str | bytes] = {}
+    for rel, content in read_tree(project.pages_dir).items():
+        if not rel.endswith(".md"):
+            files[rel] = content
+        elif not any(rel.endswith(f".{locale}.md") for locale in others):
+            files[rel] = content
+    for lang in langs:
+        localizer = Localizer(lang.locale, default, load_translations(project.locales_dir, lang.locale))
+        files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
+        if lang.default:
+            continue
+        for page in original_pages(project.pages_dir, others):
+            state = page_status(project.pages_dir, page, lang.locale)
+            translation = project.pages_dir / translated_name(page, lang.locale)
+            files[translated_name(page, lang.locale)] = translate_page(
+                (project.pages_dir / page).read_text(encoding="utf-8"),
+                translation.read_text(encoding="utf-8") if state.state != "missing" else None,
+                state.state == "stale", project.templates_dir, localizer)
     files["api/models.json"] = models_json(catalog, assessments)
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
@@ -76,19 +107,26 @@ def render_docs(project: Project) -> tuple[Catalog, list[str]]:
     return catalog, written
 
 
-def build(project: Project, site_dir: Path | None = None) -> Catalog:
+def build(project: Project, site_dir: Path | None = None, only: str | None = None) -> Catalog:
     """Build the whole site into ``site_dir`` (default ``site/``) and return the catalog it came from.
 
-    Raises CatalogError for an invalid catalog and BuildError when MkDocs fails; in both cases the
-    previous site is left exactly as it was.
+    With ``only`` (a language code), just that language is built, at the site's root: a quick check
+    for translators. Raises CatalogError for an invalid catalog and BuildError when MkDocs fails; in
+    both cases the previous site is left exactly as it was.
     """
     site_dir = Path(site_dir or project.site_dir).resolve()
     recover(site_dir)
-    catalog, _ = render_docs(project)
+    langs = languages(project.config_file)
+    if only is not None and only not in [lang.locale for lang in langs]:
+        raise BuildError(f"'{only}' is not a language of mkdocs.yml; languages: "
+                         + ", ".join(lang.locale for lang in langs))
+    catalog, _ = render_docs(project, only)
     staged = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staged, ignore_errors=True)
     try:
-        run_mkdocs(project.config_file, staged)
+        run_mkdocs(project.config_file, staged, only)
+        if only is None:
+            split_search_index(staged, langs[0].locale, [lang.locale for lang in langs[1:]])
         swap_in(staged, site_dir)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -104,12 +142,16 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, site_dir: Path) -> None:
+def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None) -> None:
     """Run a strict MkDocs build of ``config_file`` into ``site_dir``; raises BuildError on any warning.
 
+    With ``only``, the i18n plugin builds just that language (its ``build_only_locale`` reads DOCS_LANG).
     This is the one place that knows which builder runs, so moving to a MkDocs fork is one change here.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    previous = os.environ.pop("DOCS_LANG", None)
+    if only:
+        os.environ["DOCS_LANG"] = only
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -125,3 +167,6 @@ def run_mkdocs(config_file: Path, site_dir: Path) -> None:
         raise BuildError(f"MkDocs build failed: {exc}" + (f"\n{details}" if details else "")) from None
     finally:
         logger.removeHandler(collector)
+        os.environ.pop("DOCS_LANG", None)
+        if previous is not None:
+            os.environ["DOCS_LANG"] = previous

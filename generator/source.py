@@ -7,6 +7,9 @@ in a contributor's file can make the loader do more than parse plain data.
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,11 @@ MAX_DEPTH = 20
 """No catalog file needs deeper nesting than this."""
 
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str")}
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+# Characters that change how text is displayed without being seen (Trojan Source, CVE-2021-42574):
+# bidirectional controls, and zero-width characters that make look-alike names.
+_INVISIBLE = re.compile("[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 Location = tuple[int, int]
 KeyPath = tuple[Any, ...]
@@ -77,6 +85,8 @@ class _Builder:
         if len(keys) > MAX_DEPTH:
             self.fail(node, keys, f"nesting deeper than {MAX_DEPTH} levels")
         self.positions.setdefault(keys, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
+            self.fail(node, keys, f"YAML tag {_tag(node.tag)} is not allowed", "catalog files hold plain data only")
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -106,34 +116,85 @@ class _Builder:
         if node.tag == "tag:yaml.org,2002:merge":
             self.fail(node, keys, "merge keys (<<) are not allowed", "write the keys out in full")
         if node.tag not in _PLAIN_TAGS:
-            self.fail(node, keys, f"YAML tag {node.tag} is not allowed", "catalog files hold plain data only")
-        return self.scalars.construct_object(node)
+            self.fail(node, keys, f"YAML tag {_tag(node.tag)} is not allowed", "catalog files hold plain data only")
+        try:
+            return self.scalars.construct_object(node)
+        except ValueError:
+            # int() refuses numbers of more than 4300 digits; no catalog number comes close.
+            self.fail(node, keys, "number too large", "write it in digits, e.g. 7000000000")
+
+
+def _position(text: str, index: int) -> Location:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+class _AnchorFound(Exception):
+    def __init__(self, mark: yaml.Mark):
+        super().__init__()
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes the node tree and stops at the first anchor or alias, before any node is built from
+    it, so that an alias bomb costs no more than reading its text."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AnchorFound(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
+    """What usually causes the parser's complaint, in a contributor's terms."""
+    problem, context, start = exc.problem or "", exc.context or "", exc.context_mark
+    if "mapping values are not allowed" in problem:
+        return "this line is indented deeper than the keys around it, or the text before it contains ': ' " \
+               "and needs quotes"
+    if context.startswith("while parsing a flow") and start:
+        bracket = "[" if "sequence" in context else "{"
+        return f"the '{bracket}' opened at line {start.line + 1}, column {start.column + 1} is not closed"
+    if "single document" in context + problem:
+        return "one entry per file: remove the '---' line and what follows it"
+    return "check indentation and that text with ':' or '#' is quoted"
+
+
+def _tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def parse_yaml(text: str, display: str) -> Document:
     """Parse ``text`` (the contents of the file shown as ``display``); raises YamlProblem."""
     if "\t" in text:
-        index = text.index("\t")
-        line = text.count("\n", 0, index) + 1
-        col = index - (text.rfind("\n", 0, index) + 1) + 1
+        line, col = _position(text, text.index("\t"))
         raise YamlProblem(Problem(display, line, col, "", "tab character in the file",
                                   "indent with spaces; YAML does not allow tabs for indentation"))
+    invisible = _INVISIBLE.search(text)
+    if invisible:
+        line, col = _position(text, invisible.start())
+        raise YamlProblem(Problem(display, line, col, "",
+                                  f"invisible control character U+{ord(invisible.group()):04X} in the file",
+                                  "delete it: it can make text display differently from what it says"))
     try:
-        # Aliases are refused from the event stream, before any node is built, so that
-        # an alias bomb costs no more than reading its text.
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
-                raise YamlProblem(Problem(display, mark.line + 1, mark.column + 1, "",
-                                          "anchors and aliases (&name / *name) are not allowed",
-                                          "write the value out in full"))
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _AnchorFound as found:
+        raise YamlProblem(Problem(display, found.mark.line + 1, found.mark.column + 1, "",
+                                  "anchors and aliases (&name / *name) are not allowed",
+                                  "write the value out in full")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise YamlProblem(Problem(display, line, col, "", f"YAML syntax: {message}",
-                                  "check indentation and that text with ':' or '#' is quoted")) from None
+        raise YamlProblem(Problem(display, line, col, "", f"YAML syntax: {message}", _syntax_hint(exc))) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _position(text, exc.position)
+        raise YamlProblem(Problem(display, line, col, "", f"character U+{exc.character:04X} is not allowed"
+                                  if isinstance(exc.character, int) else f"YAML syntax: {exc.reason}",
+                                  "delete it; catalog files hold printable text only")) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(Problem(display, 1, 1, "", f"YAML syntax: {exc}")) from None
     except RecursionError:
@@ -147,13 +208,24 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
     """Read and parse the catalog file at ``path``; raises YamlProblem for any bad file."""
     display = display or str(path)
     try:
-        size = path.stat().st_size
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            raise YamlProblem(Problem(display, 1, 1, "", "symbolic links are not allowed in the catalog",
+                                      "commit the file itself, not a link to it"))
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem(Problem(display, 1, 1, "", "not a regular file"))
+        if info.st_size > MAX_BYTES:
+            raise YamlProblem(Problem(display, 1, 1, "", f"file is {info.st_size} bytes; the limit is {MAX_BYTES}",
+                                      "catalog entries are small; split the file or remove pasted content"))
+        # O_NOFOLLOW: the file cannot be swapped for a link between the check and the read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise YamlProblem(Problem(display, 1, 1, "", f"cannot read file: {exc.strerror}")) from None
-    if size > MAX_BYTES:
-        raise YamlProblem(Problem(display, 1, 1, "", f"file is {size} bytes; the limit is {MAX_BYTES}",
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(Problem(display, 1, 1, "", f"file is over {MAX_BYTES} bytes",
                                   "catalog entries are small; split the file or remove pasted content"))
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

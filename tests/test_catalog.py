@@ -54,7 +54,7 @@ def test_every_problem_is_reported_at_once(fixture_catalog):
     (BASE, "- https://example.org/base-1b/weights", "- javascript:alert(1)",
      "only http(s) links are allowed, not 'javascript:'"),
     (BASE, "release_date: 2024-02", "release_date: Feb 2024", "release_date: must be a date YYYY-MM-DD or YYYY-MM"),
-    (BASE, "parameters: 1000000000", "parameters: '1B'", "parameters: Input should be a valid integer"),
+    (BASE, "parameters: 1000000000", "parameters: '1B'", "parameters: expected a whole number, found the text '1B'"),
 ])
 def test_single_mistakes(fixture_catalog, rel, old, new, expected):
     edit(fixture_catalog, rel, old, new)

@@ -78,9 +78,14 @@ def test_pages_exist(built_site, models_json):
         assert (built_site / "models" / m["id"].replace("/", "__") / "index.html").exists()
 
 
+def openness_table(html: str) -> str:
+    start = html.index("<table", html.index('id="openness-table"'))
+    return html[start:html.index("</table>", start)]
+
+
 def test_family_table_shows_levels_evidence_and_notes(built_site):
     html = (built_site / "families" / "olmo" / "index.html").read_text()
-    table = html[html.index("<table"):html.index("</table>")]
+    table = openness_table(html)
     assert table.count("<tr>") >= 3
     assert 'class="om-level om-open"' in table and "Open</span>" in table
     assert re.search(r'<a class="om-evidence" href="https://[^"]+"', table)
@@ -90,7 +95,7 @@ def test_family_table_shows_levels_evidence_and_notes(built_site):
 
 def test_fine_tunes_sit_under_their_base(built_site):
     html = (built_site / "families" / "falcon" / "index.html").read_text()
-    table = html[html.index("<table"):html.index("</table>")]
+    table = openness_table(html)
     base = table.index("../../models/tiiuae__falcon-40b/")
     child = table.index("../../models/OpenAssistant__falcon-40b-sft-top1-560/")
     assert base < child

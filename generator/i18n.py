@@ -1,0 +1,263 @@
+"""Languages, translation catalogs and translation status.
+
+The languages are those of the i18n plugin in ``mkdocs.yml``. Template strings are translated
+with gettext catalogs under ``templates/locales/`` (Babel). Hand-written pages are translated as
+``page.<lang>.md`` beside ``page.md`` and record, in their front matter, the hash of the original
+they translate (``source_hash``), so a changed original shows up as stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from babel.messages.catalog import Catalog as MessageCatalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.support import NullTranslations, Translations
+
+from generator.errors import OpenModelsError
+
+DOMAIN = "messages"
+FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
+
+
+class I18nError(OpenModelsError):
+    """A translation command could not do what was asked."""
+
+
+@dataclass(frozen=True)
+class Language:
+    locale: str
+    name: str
+    default: bool = False
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml, whose !ENV tags only matter to MkDocs itself."""
+
+
+_ConfigLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def languages(config_file: Path) -> list[Language]:
+    """The site's languages, default first, as configured for the i18n plugin."""
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            langs = [Language(entry["locale"], entry.get("name", entry["locale"]), bool(entry.get("default")))
+                     for entry in plugin["i18n"]["languages"]]
+            return sorted(langs, key=lambda lang: not lang.default)
+    return [Language("en", "English", True)]
+
+
+def catalog_path(locales_dir: Path, locale: str) -> Path:
+    return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(path: Path) -> MessageCatalog:
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def load_translations(locales_dir: Path, locale: str) -> NullTranslations:
+    """Compiled translations for ``locale``; fuzzy entries are left out, as gettext would."""
+    path = catalog_path(locales_dir, locale)
+    if not path.is_file():
+        return NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, read_catalog(path), use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+@dataclass
+class StringStats:
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def share(self) -> float:
+        """Translated share; fuzzy strings count as untranslated because readers do not see them."""
+        return self.translated / self.total if self.total else 1.0
+
+
+def string_stats(locales_dir: Path, locale: str) -> StringStats:
+    stats = StringStats()
+    path = catalog_path(locales_dir, locale)
+    template = locales_dir / f"{DOMAIN}.pot"
+    if not path.is_file():
+        if template.is_file():
+            stats.untranslated = sum(1 for m in read_catalog(template) if m.id)
+        return stats
+    for message in read_catalog(path):
+        if not message.id:
+            continue
+        if message.fuzzy:
+            stats.fuzzy += 1
+        elif message.string and (all(message.string) if isinstance(message.string, tuple) else True):
+            stats.translated += 1
+        else:
+            stats.untranslated += 1
+    return stats
+
+
+def source_hash(text: str) -> str:
+    """The version stamp of an original page: the start of the SHA-256 of its text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def front_matter(text: str) -> dict:
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return {}
+    data = yaml.safe_load(match.group(1))
+    return data if isinstance(data, dict) else {}
+
+
+def translated_name(page: str, locale: str) -> str:
+    """``lesson/index.md`` -> ``lesson/index.sv.md``."""
+    return page[:-3] + f".{locale}.md"
+
+
+@dataclass
+class PageStatus:
+    page: str
+    state: str  # "translated", "stale" or "missing"
+    recorded: str | None = None
+    current: str | None = None
+
+
+@dataclass
+class LanguageStatus:
+    locale: str
+    pages: list[PageStatus] = field(default_factory=list)
+    strings: StringStats = field(default_factory=StringStats)
+
+    def count(self, state: str) -> int:
+        return sum(1 for p in self.pages if p.state == state)
+
+
+def original_pages(pages_dir: Path, locales: list[str]) -> list[str]:
+    """Hand-written original pages (no language suffix), relative to ``pages_dir``."""
+    suffixes = tuple(f".{loc}.md" for loc in locales)
+    return sorted(p.relative_to(pages_dir).as_posix() for p in pages_dir.rglob("*.md")
+                  if not p.name.endswith(suffixes))
+
+
+def page_status(pages_dir: Path, page: str, locale: str) -> PageStatus:
+    original = (pages_dir / page).read_text(encoding="utf-8")
+    translation = pages_dir / translated_name(page, locale)
+    if not translation.is_file():
+        return PageStatus(page, "missing", current=source_hash(original))
+    recorded = front_matter(translation.read_text(encoding="utf-8")).get("source_hash")
+    current = source_hash(original)
+    return PageStatus(page, "translated" if recorded == current else "stale", recorded, current)
+
+
+def status(pages_dir: Path, locales_dir: Path, langs: list[Language]) -> list[LanguageStatus]:
+    """Translation status of every non-default language."""
+    others = [lang.locale for lang in langs if not lang.default]
+    result = []
+    for locale in others:
+        pages = [page_status(pages_dir, page, locale) for page in original_pages(pages_dir, others)]
+        result.append(LanguageStatus(locale, pages, string_stats(locales_dir, locale)))
+    return result
+
+
+def mark_current(pages_dir: Path, page: str, locale: str) -> str:
+    """Record in ``page``'s translation that it matches the current original; returns the hash."""
+    page = page.removeprefix("site_src/")
+    original = pages_dir / page
+    translation = pages_dir / translated_name(page, locale)
+    if not original.is_file():
+        raise I18nError(f"no original page {page} under {pages_dir.name}/")
+    if not translation.is_file():
+        raise I18nError(f"{translation.relative_to(pages_dir.parent)} does not exist yet; translate it first")
+    digest = source_hash(original.read_text(encoding="utf-8"))
+    text = translation.read_text(encoding="utf-8")
+    match = FRONT_MATTER.match(text)
+    if match:
+        block = match.group(1)
+        if re.search(r"^source_hash:.*$", block, re.M):
+            block = re.sub(r"^source_hash:.*$", f"source_hash: {digest}", block, flags=re.M)
+        else:
+            block += f"source_hash: {digest}\n"
+        text = f"---\n{block}---\n" + text[match.end():]
+    else:
+        text = f"---\nsource_hash: {digest}\n---\n\n" + text
+    translation.write_text(text, encoding="utf-8")
+    return digest
+
+
+def new_catalog(locales_dir: Path, locale: str) -> Path:
+    """Start ``locale``'s catalog from the template of extracted strings."""
+    path = catalog_path(locales_dir, locale)
+    if path.exists():
+        return path
+    template = read_catalog(locales_dir / f"{DOMAIN}.pot")
+    catalog = MessageCatalog(locale=locale, domain=DOMAIN, project="Open Models", version="1", fuzzy=False)
+    for message in template:
+        if message.id:
+            catalog.add(message.id, locations=message.locations, flags=message.flags)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog, width=100, sort_output=True)
+    return path
+
+
+def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str, name: str | None) -> list[Path]:
+    """Scaffold ``locale``: a string catalog and an mkdocs.yml entry; returns the files written."""
+    from babel import Locale, UnknownLocaleError
+    from ruamel.yaml import YAML
+
+    try:
+        babel_locale = Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        raise I18nError(f"'{locale}' is not a language code Babel knows (try e.g. de, fr, fi)") from None
+    if any(lang.locale == locale for lang in languages(config_file)):
+        raise I18nError(f"'{locale}' is already a language of {config_file.name}")
+    name = name or babel_locale.get_display_name(locale).capitalize()
+
+    yaml_rt = YAML()
+    yaml_rt.preserve_quotes = True
+    yaml_rt.width = 120
+    config = yaml_rt.load(config_file.read_text(encoding="utf-8"))
+    titles = [next(iter(item)) for item in config.get("nav", []) if isinstance(item, dict)]
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            plugin["i18n"]["languages"].append({
+                "locale": locale,
+                "name": name,
+                "build": True,
+                "site_name": config["site_name"],
+                # Menu titles to translate; until then they read as in English.
+                "nav_translations": {title: title for title in titles},
+            })
+        if isinstance(plugin, dict) and "search" in plugin and _search_supports(locale):
+            langs = plugin["search"].setdefault("lang", ["en"])
+            if locale not in langs:
+                langs.append(locale)
+    buffer = io.StringIO()
+    yaml_rt.dump(config, buffer)
+    written = [new_catalog(locales_dir, locale)]
+    config_file.write_text(buffer.getvalue(), encoding="utf-8")
+    written.append(config_file)
+    return [p.relative_to(root) for p in written]
+
+
+def _search_supports(locale: str) -> bool:
+    """Whether Material's search ships stop words and a stemmer for ``locale``."""
+    import material
+
+    lunr = Path(material.__file__).parent / "templates" / "assets" / "javascripts" / "lunr" / "min"
+    return (lunr / f"lunr.{locale}.min.js").is_file()

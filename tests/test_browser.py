@@ -1,0 +1,62 @@
+"""What a reader clicks, in a real headless Chromium: search per language and the language switcher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import chromium, serve_directory
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path):
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def search(page, query: str) -> list[str]:
+    """Type ``query`` into Material's search box and return the result links."""
+    page.click("input.md-search__input")
+    page.fill("input.md-search__input", query)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
+
+
+def test_swedish_search_finds_swedish_pages_only(browser, site_url):
+    page = browser.new_page()
+    page.goto(f"{site_url}/sv/lesson/")
+    links = search(page, "träningsdata")
+    assert links, "no results"
+    assert all(link.startswith(f"{site_url}/sv/") for link in links), links
+    # A word that appears on English and Swedish pages alike: only Swedish ones may come back.
+    links = search(page, "OLMo")
+    assert links and all(link.startswith(f"{site_url}/sv/") for link in links), links
+    page.close()
+
+
+def test_english_search_finds_english_pages_only(browser, site_url):
+    page = browser.new_page()
+    page.goto(f"{site_url}/lesson/")
+    links = search(page, "OLMo")
+    assert links and not any(link.startswith(f"{site_url}/sv/") for link in links), links
+    page.close()
+
+
+def test_language_switcher_stays_on_the_same_page(browser, site_url):
+    page = browser.new_page()
+    page.goto(f"{site_url}/families/olmo/")
+    page.hover(".md-select")  # Material's language menu opens on hover or focus
+    page.locator(".md-select__link", has_text="Svenska").click()
+    page.wait_for_url(f"{site_url}/sv/families/olmo/")
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("h2#oppenhetstabell, h2:has-text('Öppenhetstabell')").count() == 1
+    page.hover(".md-select")
+    page.locator(".md-select__link", has_text="English").click()
+    page.wait_for_url(f"{site_url}/families/olmo/")
+    page.close()
