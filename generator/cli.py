@@ -288,8 +288,8 @@ def refresh(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: str
             done = refresh_snapshots(project.data_dir, ids, client, catalog.licenses.values(), advance)
     stats = client.stats
     click.echo(f"Refreshed {len(ids) - len(done.failed)} of {len(ids)} models: {len(done.written)} snapshot(s) "
-               f"written, {len(done.unchanged)} unchanged ({stats.requests} requests, {stats.retries} retries, "
-               f"{stats.rate_limited} rate-limited).")
+               f"written, {len(done.unchanged)} unchanged ({stats.requests} requests, {stats.failed} of them "
+               f"failed or timed out, {stats.rate_limited} of those rate-limited).")
     for failure in done.failed:
         click.echo(f"  failed: {failure}", err=True)
     if done.failed:

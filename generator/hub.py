@@ -65,10 +65,12 @@ class HubFailure:
 
 @dataclass
 class HubStats:
-    """What a client spent: every HTTP request it sent, and how many answers were 429."""
+    """What a client spent: requests sent; of those, the ones answered 429, 5xx or not at all (worth a
+    retry) and the 429s alone; and how often ``model_info`` was retried (listings retry inside the library)."""
 
     requests: int = 0
     rate_limited: int = 0
+    failed: int = 0
     retries: int = 0
 
 
@@ -103,6 +105,7 @@ class HubClient:
         with self._lock:
             self.stats.requests += 1
             self.stats.rate_limited += status == 429
+            self.stats.failed += status is None or status == 429 or status >= 500
         self._local.requests = getattr(self._local, "requests", 0) + 1
         if headers is not None and headers.get("date"):
             self._local.date = headers["date"]
