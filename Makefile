@@ -9,13 +9,16 @@ CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: site test serve validate schema translations i18n-compile i18n-status browser clean
+.PHONY: install site test serve validate schema translations i18n-compile i18n-status browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# Only the virtualenv with the package and its test tools (CI runs commands from .venv/bin/ after it).
+install: $(STAMP)
 
 site: $(STAMP)
 	$(BIN)/openmodels build

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -274,10 +274,8 @@ def load_catalog(root: Path) -> Catalog:
         doc = _read(path, root, problems)
         model = doc and _validate(doc, schema.Model, problems)
         if doc and isinstance(doc.data, dict):
-            # One problem per field: a value the schema refused is not also looked up elsewhere.
-            refused = {p.field for p in problems if p.path == doc.display}
-            problems.extend(p for p in _check_model(doc.data, doc, path, root, criteria, licenses, families,
-                                                    broken_families) if p.field not in refused)
+            _merge(problems, doc, _check_model(doc.data, doc, path, root, criteria, licenses, families,
+                                               broken_families))
         if not (doc and model):
             raw_id = doc.data.get("id") if doc and isinstance(doc.data, dict) else None
             unreadable.add(str(raw_id) if raw_id else path.stem.replace("__", "/"))
@@ -299,6 +297,19 @@ def load_catalog(root: Path) -> Catalog:
         raise CatalogError(sorted(problems))
     return Catalog(root, criteria, licenses, families, models, documents,
                    sorted(p for p in problems if p.severity == "warning"), snapshots)
+
+
+def _merge(problems: list[Problem], doc: Document, found: list[Problem]) -> None:
+    """Add ``found`` to ``problems``, one problem per field: where the schema already refused a value, a
+    cross-file check adds only its did-you-mean (e.g. 'Apache 2.0' -> 'Apache-2.0') to that problem's hint."""
+    refused = {p.field: i for i, p in enumerate(problems) if p.path == doc.display}
+    for problem in found:
+        if problem.field not in refused:
+            problems.append(problem)
+        elif problem.hint.startswith("did you mean"):
+            i = refused[problem.field]
+            hint = problem.hint + (f" ({problems[i].hint})" if problems[i].hint else "")
+            problems[i] = replace(problems[i], hint=hint)
 
 
 def _check_criteria(criteria: schema.Criteria, doc: Document) -> list[Problem]:

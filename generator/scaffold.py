@@ -25,6 +25,7 @@ SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/model.schema.json\n"
 """Editors with a YAML language server read this line to autocomplete and flag mistakes."""
 
 _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 class ScaffoldError(OpenModelsError):
@@ -168,7 +169,8 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     text = str(value)
-    if _PLAIN.match(text) and yaml.safe_load(text) == text:
+    # Dates stay unquoted: the catalog reads them as text (generator/source.py).
+    if _PLAIN.match(text) and (yaml.safe_load(text) == text or _DATE.match(text)):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -196,7 +198,8 @@ def _entry_text(model_id: str, family: str, criteria: schema.Criteria, facts: di
         + ("  # the Hub repo's creation day; check the announcement" if "release_date" in facts
            else "  # YYYY-MM-DD, or YYYY-MM") + "\n",
         f"parameters: {_scalar(facts.get('parameters'))}"
-        + (hub if "parameters" in facts else "  # a whole number, e.g. 7000000000 for 7B") + "\n",
+        + ("  # counted in the Hub's weights; the developer's headline figure is preferred, e.g. 7000000000"
+           if "parameters" in facts else "  # a whole number, e.g. 7000000000 for 7B") + "\n",
         "license:" + (f" {_scalar(facts['license'])}{hub}" if "license" in facts
                       else "  # an id from data/licenses.yml, e.g. Apache-2.0") + "\n",
         "components:\n",

@@ -26,6 +26,7 @@ EXAMPLE_VALUES: dict[str, str] = {
     "Family.summary": "A family of language models released with their data and code.",
     "Family.key_facts": "[Trained on the Dolma corpus]",
     "Family.links": "[{title: Paper, url: https://arxiv.org/abs/2402.00838}]",
+    "Family.translations": "{sv: {summary: En familj av språkmodeller som släpps med sin data och kod.}}",
     "Link.title": "Paper",
     "Link.url": "https://arxiv.org/abs/2402.00838",
     "License.id": "Apache-2.0",

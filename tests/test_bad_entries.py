@@ -176,7 +176,7 @@ def check_verdict(project: Path, raw: bytes) -> None:
         assert REPORT_LINE.match(line) or line.startswith("    hint: "), line
 
 
-FUZZ = settings(max_examples=120, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=75, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 

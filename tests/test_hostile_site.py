@@ -7,19 +7,17 @@ syntax into every text field. The site is built once for this module.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from browser import CHROMIUM, chromium, serve_directory
 from conftest import ROOT, copy_project
 
 from generator.catalog import load_catalog
@@ -27,8 +25,6 @@ from generator.files import read_tree
 from generator.site import Project, build
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 # Text that must appear on the page exactly as typed, by page.
 LITERALS = {
@@ -61,6 +57,13 @@ LITERALS = {
         "<script>alert('chat note')</script>",
     ],
     "families/": ['<script>alert("family name")</script>', '<img src=x onerror=alert("organisation")>'],
+    "sv/families/hostile/": [
+        '<script>alert("family name")</script>',
+        "<script>alert(\"sv summary\")</script> {{ 7*7 }} [länk](javascript:alert('sv'))",
+        '<img src=x onerror=alert("sv key fact")>',
+        "![bild](x\" onerror=\"alert('sv image'))",
+        "<img src=x onerror=alert(\"note\")>",
+    ],
 }
 
 # Anything a payload could have injected; the theme itself uses none of these.
@@ -92,59 +95,43 @@ def test_hostile_entries_pass_validation(hostile_project):
 
 @pytest.fixture(scope="module")
 def served(hostile_project: Path) -> Iterator[str]:
-    """The built site on a local HTTP server; yields its base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(hostile_project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    """The built site on a local HTTP server; yields its base URL, ending in '/'."""
+    with serve_directory(hostile_project / "site") as url:
+        yield url + "/"
 
 
 def test_hostile_text_is_inert_in_a_browser(served):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
 
     assert os.access(CHROMIUM, os.X_OK), f"no Chromium at {CHROMIUM}; run `make browser`"
     dialogs: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            # Only the local site: nothing a payload names elsewhere may load.
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
-                       else route.abort())
-            for path, literals in LITERALS.items():
-                page.goto(served + path, wait_until="load")
-                # innerText is the text as rendered: what a reader sees, not what the source says.
-                assert page.evaluate("(texts) => texts.filter(t => !document.body.innerText.includes(t))",
-                                     literals) == [], path
-                assert page.evaluate(INJECTED) == 0, path
-            assert page.title().startswith("Model families")
-            page.goto(served + "families/hostile/")
-            assert page.title().startswith('<script>alert("family name")</script>')
-            # The search index holds the same text; its results must show it just as literally.
-            results = page.locator(".md-search-result__item")
-            for _ in range(20):
-                # A query typed before the search worker has loaded its index finds nothing; type it again.
-                page.fill("input.md-search__input", "")
-                page.fill("input.md-search__input", "onerror")
-                try:
-                    results.first.wait_for(timeout=1000)
-                    break
-                except PlaywrightTimeout:
-                    pass
-            assert "onerror" in results.first.inner_text()
-            assert page.evaluate(INJECTED) == 0
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        # Only the local site: nothing a payload names elsewhere may load.
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(served)
+                   else route.abort())
+        for path, literals in LITERALS.items():
+            page.goto(served + path, wait_until="load")
+            # innerText is the text as rendered: what a reader sees, not what the source says.
+            assert page.evaluate("(texts) => texts.filter(t => !document.body.innerText.includes(t))",
+                                 literals) == [], path
+            assert page.evaluate(INJECTED) == 0, path
+        page.goto(served + "families/hostile/")
+        assert page.title().startswith('<script>alert("family name")</script>')
+        # The search index holds the same text; its results must show it just as literally.
+        results = page.locator(".md-search-result__item")
+        for _ in range(20):
+            # A query typed before the search worker has loaded its index finds nothing; type it again.
+            page.fill("input.md-search__input", "")
+            page.fill("input.md-search__input", "onerror")
+            try:
+                results.first.wait_for(timeout=1000)
+                break
+            except PlaywrightTimeout:
+                pass
+        assert '<img src=x onerror=alert("organisation")>' in results.first.inner_text()
+        assert page.evaluate(INJECTED) == 0
     assert dialogs == []
 
 
