@@ -111,7 +111,12 @@ def serve(dev_addr: str, lang: str | None, root: str | None) -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if lang:
         os.environ["DOCS_LANG"] = lang
+    import logging
+
     from mkdocs.commands.serve import serve as mkdocs_serve
+
+    # MkDocs' own CLI sets up its log output; called from here, we do.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
 
     mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True)
 

@@ -7,29 +7,42 @@ nothing writes into the docs folder while MkDocs reads it.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 
-_command = {"name": ""}
+_last_report: dict[str, str] = {}
+
 log = logging.getLogger("mkdocs.plugins.openmodels")
+# MkDocs reloads this module on every rebuild but calls on_startup only once, so the fact that
+# we are serving lives in the environment of the process.
+SERVING = "OPENMODELS_SERVING"
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _command["name"] = command
+    if command == "serve":
+        os.environ[SERVING] = "1"
 
 
 def on_pre_build(config) -> None:
-    if _command["name"] != "serve":
+    if not os.environ.get(SERVING):
         return
     from generator.errors import CatalogError
     from generator.site import Project, render_docs
 
     try:
-        _, written = render_docs(Project(Path(config.config_file_path).parent))
+        _, written = render_docs(Project(Path(config.config_file_path).parent), os.environ.get("DOCS_LANG") or None)
     except CatalogError as exc:
-        # Keep serving the last good pages; show the contributor what to fix.
-        for problem in exc.problems:
-            log.error(str(problem))
+        # Keep serving the last good pages and show the contributor what to fix. This goes to
+        # stderr, not to MkDocs' log: a logged error would abort the strict build and stall the
+        # server. The i18n plugin builds once per language, so say it once per change.
+        report = "\n".join(str(problem) for problem in exc.problems)
+        if report != _last_report.get("text"):
+            print(f"openmodels: the catalog has problems; serving the last good pages\n{report}",
+                  file=sys.stderr, flush=True)
+        _last_report["text"] = report
         return
+    _last_report["text"] = ""
     if written:
         log.info("openmodels: re-rendered %d page(s)", len(written))
 

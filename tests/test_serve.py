@@ -1,0 +1,68 @@
+"""`openmodels serve`: a real MkDocs dev server that re-renders when data or templates change."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 90.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def test_serve_rerenders_on_data_and_template_changes(project: Path):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/families/olmo/"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    try:
+        assert wait_for(lambda: "OLMo" in fetch(url)), "server did not come up"
+        family = project / "data" / "families" / "olmo.yml"
+        text = family.read_text()
+        renamed = re.sub(r"^name: .*$", "name: OLMo Renamed", text, count=1, flags=re.M)
+        assert renamed != text
+        family.write_text(renamed)
+        assert wait_for(lambda: "OLMo Renamed" in fetch(url)), "data change was not re-rendered"
+        template = project / "templates" / "family.md.j2"
+        text = template.read_text()
+        assert "# {{ family.name }}" in text
+        template.write_text(text.replace("# {{ family.name }}", "# {{ family.name }} (edited)"))
+        assert wait_for(lambda: "(edited)" in fetch(url)), "template change was not re-rendered"
+        # A broken edit keeps the last good pages and says what is wrong.
+        family.write_text("id: [broken\n")
+        time.sleep(3)
+        assert wait_for(lambda: "OLMo Renamed" in fetch(url))
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    assert "olmo.yml:2:1: (file): YAML syntax" in err
