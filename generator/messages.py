@@ -1,0 +1,137 @@
+"""Schema errors explained: pydantic's errors turned into problems a contributor can act on.
+
+Each problem names the file, line, column and field, says what was wrong in plain words, and
+where it can, hints at the fix: a did-you-mean for a misspelt key or value, or a valid example.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator import schema
+from generator.errors import Problem, did_you_mean, shown
+from generator.source import Document
+
+M = TypeVar("M", bound=BaseModel)
+
+EXAMPLES = {
+    "level": "one of: " + ", ".join(schema.LEVELS),
+    "kind": "one of: " + ", ".join(schema.KINDS),
+    "release_date": "e.g. 2024-02-01 or 2024-02",
+    "id": "e.g. allenai/OLMo-7B",
+    "base_model": "e.g. meta-llama/Llama-2-7b-hf, or leave it out",
+    "evidence": "e.g. ['https://arxiv.org/abs/2402.00838']",
+    "url": "e.g. https://arxiv.org/abs/2402.00838",
+    "parameters": "a whole number, e.g. 7000000000 for 7B",
+    "family": "the name of a file in data/families/ without .yml, e.g. olmo",
+    "license": "an id from data/licenses.yml, e.g. Apache-2.0",
+    "name": "e.g. OLMo 7B",
+    "note": "one or two sentences in your own words",
+    "components": "each key of data/criteria.yml with its level, evidence and note",
+    "organisation": "e.g. Allen Institute for AI",
+    "title": "e.g. Technical report",
+}
+
+
+def problems_from(doc: Document, exc: ValidationError, prefix: tuple = ()) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = prefix + tuple(err["loc"])
+        name = str(loc[-1]) if loc else ""
+        message, hint = err["msg"], ""
+        kind, value, ctx = err["type"], err.get("input"), err.get("ctx", {})
+        if kind == "extra_forbidden":
+            message = f"unknown key {shown(name)}"
+            model_fields = _fields_at(loc[:-1], doc)
+            hint = did_you_mean(name, model_fields) or "allowed keys: " + ", ".join(model_fields)
+        elif kind == "missing":
+            message = f"required key '{name}' is missing"
+        elif kind == "literal_error":
+            message = f"{shown(value)} is not allowed"
+            options = schema.LEVELS if "level" in loc else schema.KINDS if "kind" in loc else ()
+            hint = did_you_mean(str(value), options)
+        elif kind == "value_error":
+            message = message.removeprefix("Value error, ")
+        elif value is None and kind.endswith("_type"):
+            message = "no value given"
+            hint = "write the value after the colon"
+        elif kind in _EXPECTED:
+            message = f"expected {_EXPECTED[kind]}, found {describe(value)}"
+            free_text = str(loc[-1]) in _FREE_TEXT or (isinstance(loc[-1], int) and str(loc[-2]) in _FREE_TEXT)
+            if kind == "string_type" and free_text and isinstance(value, bool):
+                hint = "put the text in quotes: YAML reads yes, no, on, off, true and false as true/false"
+            elif kind == "string_type" and free_text and isinstance(value, (int, float)):
+                hint = "put it in quotes"
+            elif kind == "list_type":
+                hint = "make it a list: [first, second], or one '- item' line per item"
+        elif kind == "string_too_short":
+            message = "must not be empty"
+        elif kind == "string_too_long":
+            message = f"text is {len(value)} characters long; the limit is {ctx.get('max_length')}"
+            hint = "shorten it; link to the source for the details"
+        elif kind == "too_long":
+            message = f"has {len(value)} items; the limit is {ctx.get('max_length')}"
+        elif kind == "greater_than":
+            message = f"must be greater than {ctx.get('gt')}"
+        elif kind == "greater_than_equal":
+            message = f"must be at least {ctx.get('ge')}"
+        key = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
+        if key == "evidence" and loc and isinstance(loc[-1], int):
+            key = "url"  # one link, not the list
+        example = EXAMPLES.get(key, "")
+        if example and example not in hint:
+            hint = f"{hint} ({example})" if hint else example
+        problems.append(doc.problem(loc, message, hint))
+    return problems
+
+
+def _fields_at(loc: tuple, doc: Document) -> list[str]:
+    """The allowed keys of the schema object at ``loc`` within a model or family file."""
+    path = str(doc.path)
+    if loc and loc[0] == "components":
+        return list(schema.Component.model_fields)
+    if loc and loc[0] == "links":
+        return list(schema.Link.model_fields)
+    if "/families/" in path.replace("\\", "/"):
+        return list(schema.Family.model_fields)
+    if "/hub/" in path.replace("\\", "/"):
+        return list(schema.HubBaseModel.model_fields if loc and loc[0] == "base_models" else
+                    schema.HubSnapshot.model_fields)
+    return list(schema.Model.model_fields)
+
+
+def validate_as(doc: Document, cls: type[M], problems: list[Problem], prefix: tuple = ()) -> M | None:
+    data = doc.data
+    for key in prefix:
+        data = data[key]
+    if not isinstance(data, dict):
+        problems.append(doc.problem(prefix, f"expected a mapping of keys to values, found {describe(data)}",
+                                    "" if prefix else "write one 'key: value' per line; `openmodels new` drafts "
+                                                      "a model entry"))
+        return None
+    try:
+        return cls.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(problems_from(doc, exc, prefix))
+        return None
+
+
+_FREE_TEXT = {"name", "note", "title", "summary", "organisation", "key_facts", "label", "description"}
+_EXPECTED = {
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "bool_type": "true or false", "list_type": "a list",
+    "dict_type": "a mapping of keys to values", "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values", "float_type": "a number",
+}
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {shown(value, 20)}"
+    if isinstance(value, str):
+        return f"the text {shown(value, 30)}"
+    return {list: "a list", dict: "a mapping", type(None): "nothing"}.get(type(value), type(value).__name__)
