@@ -66,8 +66,8 @@ def build(site_dir: str | None, lang: str | None, root: str | None) -> None:
     \b
     Examples:
       openmodels build
-      openmodels build --site-dir /tmp/preview
-      openmodels build --lang sv --site-dir /tmp/sv
+      openmodels build --site-dir build/preview
+      openmodels build --lang sv --site-dir build/sv
     """
     from generator.site import build as build_site
 
