@@ -184,6 +184,8 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         rows.append({"family": family, "models": len(members), "best": max(scores) if scores else None,
                      "meeting": sum(a.lesson_criteria for a in members)})
     render("families.md.j2", "families/index.md", rows=rows)
+    ranked = sorted(catalog.models.values(), key=lambda m: (-(assessments[m.id].score or 0), m.name.lower()))
+    render("all-models.md.j2", "families/all-models.md", ranked=ranked)
     for family in families:
         models = catalog.family_models(family.id)
         render("family.md.j2", family_page(family.id), family=family, models=models)

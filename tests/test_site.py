@@ -112,3 +112,11 @@ def test_invalid_catalog_leaves_previous_site(project):
         build(proj)
     assert (proj.site_dir / "index.html").read_bytes() == index
     assert not list(project.glob(".site.*"))
+
+
+def test_all_models_page_ranks_by_score(built_site, models_json):
+    html = (built_site / "families" / "all-models" / "index.html").read_text()
+    ranked = sorted(models_json["models"], key=lambda m: (-(m["score"] or 0), m["name"].lower()))
+    positions = [html.index(f'href="../../models/{m["id"].replace("/", "__")}/"') for m in ranked]
+    assert positions == sorted(positions)
+    assert (built_site / "sv" / "families" / "all-models" / "index.html").exists()
