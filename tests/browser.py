@@ -46,3 +46,24 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def search(page, query: str, attempts: int = 15):
+    """Type ``query`` into Material's search box; returns the locator of the result items.
+
+    The search worker builds its index in the background after the page loads, and a query typed
+    before it is ready goes unanswered, so the query is typed again until results appear.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    results = page.locator(".md-search-result__item")
+    page.click("input.md-search__input")
+    for _ in range(attempts):
+        page.fill("input.md-search__input", "")
+        page.type("input.md-search__input", query)
+        try:
+            results.first.wait_for(timeout=2000)
+            break
+        except PlaywrightTimeout:
+            continue
+    return results

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import chromium, serve_directory
+from browser import chromium, search, serve_directory
 
 
 @pytest.fixture(scope="module")
@@ -20,22 +20,19 @@ def browser():
         yield b
 
 
-def search(page, query: str) -> list[str]:
-    """Type ``query`` into Material's search box and return the result links."""
-    page.click("input.md-search__input")
-    page.fill("input.md-search__input", query)
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
+def result_links(page, query: str) -> list[str]:
+    search(page, query)
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(e => e.href)")
 
 
 def test_swedish_search_finds_swedish_pages_only(browser, site_url):
     page = browser.new_page()
     page.goto(f"{site_url}/sv/lesson/")
-    links = search(page, "träningsdata")
+    links = result_links(page, "träningsdata")
     assert links, "no results"
     assert all(link.startswith(f"{site_url}/sv/") for link in links), links
     # A word that appears on English and Swedish pages alike: only Swedish ones may come back.
-    links = search(page, "OLMo")
+    links = result_links(page, "OLMo")
     assert links and all(link.startswith(f"{site_url}/sv/") for link in links), links
     page.close()
 
@@ -43,7 +40,7 @@ def test_swedish_search_finds_swedish_pages_only(browser, site_url):
 def test_english_search_finds_english_pages_only(browser, site_url):
     page = browser.new_page()
     page.goto(f"{site_url}/lesson/")
-    links = search(page, "OLMo")
+    links = result_links(page, "OLMo")
     assert links and not any(link.startswith(f"{site_url}/sv/") for link in links), links
     page.close()
 

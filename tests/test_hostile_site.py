@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from browser import CHROMIUM, chromium, serve_directory
+from browser import CHROMIUM, chromium, search, serve_directory
 from conftest import ROOT, copy_project
 
 from generator.catalog import load_catalog
@@ -101,8 +101,6 @@ def served(hostile_project: Path) -> Iterator[str]:
 
 
 def test_hostile_text_is_inert_in_a_browser(served):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     assert os.access(CHROMIUM, os.X_OK), f"no Chromium at {CHROMIUM}; run `make browser`"
     dialogs: list[str] = []
     with chromium() as browser:
@@ -120,16 +118,7 @@ def test_hostile_text_is_inert_in_a_browser(served):
         page.goto(served + "families/hostile/")
         assert page.title().startswith('<script>alert("family name")</script>')
         # The search index holds the same text; its results must show it just as literally.
-        results = page.locator(".md-search-result__item")
-        for _ in range(20):
-            # A query typed before the search worker has loaded its index finds nothing; type it again.
-            page.fill("input.md-search__input", "")
-            page.fill("input.md-search__input", "onerror")
-            try:
-                results.first.wait_for(timeout=1000)
-                break
-            except PlaywrightTimeout:
-                pass
+        results = search(page, "onerror")
         assert '<img src=x onerror=alert("organisation")>' in results.first.inner_text()
         assert page.evaluate(INJECTED) == 0
     assert dialogs == []
