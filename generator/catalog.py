@@ -49,9 +49,11 @@ class Catalog:
 
     def depth(self, model: schema.Model) -> int:
         """How many derivation steps separate ``model`` from its family's root model."""
-        depth, seen = 0, {model.id}
+        depth, seen, family = 0, {model.id}, model.family
         while model.base_model in self.models and model.base_model not in seen:
             model = self.models[model.base_model]
+            if model.family != family:
+                break
             seen.add(model.id)
             depth += 1
         return depth
@@ -68,7 +70,8 @@ def _read(path: Path, root: Path, problems: list[Problem]) -> Document | None:
         return None
 
 
-def _load_list(path: Path, root: Path, cls: type[M], problems: list[Problem]) -> list[M]:
+def _load_list(path: Path, root: Path, cls: type[M], problems: list[Problem], broken: set[str]) -> list[M]:
+    """The valid entries of a list file; the ids of invalid ones go into ``broken``."""
     doc = _read(path, root, problems)
     if doc is None:
         return []
@@ -76,10 +79,12 @@ def _load_list(path: Path, root: Path, cls: type[M], problems: list[Problem]) ->
         problems.append(doc.problem((), f"expected a list, found {describe(doc.data)}"))
         return []
     items = []
-    for i in range(len(doc.data)):
+    for i, raw in enumerate(doc.data):
         item = validate_as(doc, cls, problems, (i,))
         if item is not None:
             items.append(item)
+        elif isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            broken.add(raw["id"])
     return items
 
 
@@ -106,7 +111,8 @@ def load_catalog(root: Path) -> Catalog:
     criteria = load_criteria(root)
 
     licenses: dict[str, schema.License] = {}
-    for lic in _load_list(root / "licenses.yml", root, schema.License, problems):
+    broken_licenses: set[str] = set()  # so that the models using them are not also reported
+    for lic in _load_list(root / "licenses.yml", root, schema.License, problems, broken_licenses):
         licenses[lic.id] = lic
 
     documents: dict[str, Document] = {}
@@ -130,8 +136,8 @@ def load_catalog(root: Path) -> Catalog:
     models: dict[str, schema.Model] = {}
     unreadable: set[str] = set()  # ids of entries that failed, so their dependants don't fail twice
     for path in sorted((root / "models").glob("**/*")):
-        if path.is_dir() and not path.is_symlink():
-            continue
+        if (path.is_dir() and not path.is_symlink()) or path.name.startswith("."):
+            continue  # folders, and hidden files such as .DS_Store or an editor's swap file
         if path.suffix != ".yml" and not path.is_symlink():
             display = display_path(path, root)
             problems.append(Problem(display, 1, 1, "", "not a .yml file",
@@ -142,7 +148,7 @@ def load_catalog(root: Path) -> Catalog:
         model = doc and validate_as(doc, schema.Model, problems)
         if doc and isinstance(doc.data, dict):
             _merge(problems, doc, check_model(doc.data, doc, path, root, criteria, licenses, families,
-                                               broken_families))
+                                               broken_families, broken_licenses))
         if not (doc and model):
             raw_id = doc.data.get("id") if doc and isinstance(doc.data, dict) else None
             unreadable.add(str(raw_id) if raw_id else path.stem.replace("__", "/"))

@@ -50,7 +50,7 @@ def check_criteria(criteria: schema.Criteria, doc: Document) -> list[Problem]:
 
 def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: schema.Criteria,
                  licenses: dict[str, schema.License], families: dict[str, schema.Family],
-                 broken_families: set[str]) -> list[Problem]:
+                 broken_families: set[str], broken_licenses: set[str]) -> list[Problem]:
     """Checks that need other files. They read the raw data, so they also run on an entry that
     failed schema validation, and a contributor sees every problem in one go."""
     problems = []
@@ -70,7 +70,7 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
     elif path.parent.name != family or path.parent.parent != root / "models":
         problems.append(doc.problem(("family",), f"file is in '{display_path(path.parent, root)}' but family is "
                                                  f"'{family}'", f"move it to data/models/{family}/"))
-    if isinstance(license_id, str) and license_id not in licenses:
+    if isinstance(license_id, str) and license_id not in licenses and license_id not in broken_licenses:
         problems.append(doc.problem(("license",), f"unknown licence {shown(license_id)}",
                                     did_you_mean(license_id, licenses)
                                     or "use an id from data/licenses.yml, or add the licence there"))

@@ -313,8 +313,12 @@ def _select_models(catalog, model_ids: tuple[str, ...], families: tuple[str, ...
         if family not in catalog.families:
             raise click.BadParameter(f"unknown family '{family}'. {did_you_mean(family, catalog.families)}",
                                      param_hint="--family")
+    if not model_ids and not families:
+        return sorted(catalog.models)
     ids = set(model_ids) | {m.id for m in catalog.models.values() if m.family in families}
-    return sorted(ids or catalog.models)
+    if not ids:
+        raise click.BadParameter("the chosen families have no models in the catalog", param_hint="--family")
+    return sorted(ids)
 
 
 def _discover(client, catalog, ids: list[str], limit: int, report: str | None) -> None:
@@ -451,4 +455,13 @@ def main() -> None:
         cli(prog_name="openmodels")
     except OpenModelsError as exc:
         click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except UnicodeDecodeError as exc:
+        click.echo(f"Error: a file is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8",
+                   err=True)
+        sys.exit(1)
+    except OSError as exc:
+        # The file system said no (permissions, a full disk, a busy mount): say so plainly.
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
         sys.exit(1)

@@ -41,7 +41,9 @@ class _ConfigLoader(yaml.SafeLoader):
     """Reads mkdocs.yml, whose !ENV tags only matter to MkDocs itself."""
 
 
-_ConfigLoader.add_constructor("!ENV", lambda loader, node: None)
+# Any other tag (!ENV, !relative, !!python/name: for Material's emoji) reads as null here.
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 
 
 def languages(config_file: Path) -> list[Language]:
@@ -64,15 +66,25 @@ def read_catalog(path: Path) -> MessageCatalog:
         return read_po(handle)
 
 
-def load_translations(locales_dir: Path, locale: str) -> NullTranslations:
-    """Compiled translations for ``locale``; fuzzy entries are left out, as gettext would."""
+def load_translations(locales_dir: Path, locale: str) -> tuple[NullTranslations, frozenset[str]]:
+    """Compiled translations for ``locale`` and the ids of the strings they translate.
+
+    Fuzzy entries are left out, as gettext would. A translation whose placeholders differ from the
+    original ("%(datum)s" for "%(date)s") would crash the build; it is left out too, so readers get
+    the English string and the page says so.
+    """
     path = catalog_path(locales_dir, locale)
     if not path.is_file():
-        return NullTranslations()
+        return NullTranslations(), frozenset()
+    catalog = read_catalog(path)
+    for message, errors in list(catalog.check()):
+        if errors:
+            del catalog[message.id]
+    known = frozenset(m.id for m in catalog if m.id and m.string and not m.fuzzy)
     buffer = io.BytesIO()
-    write_mo(buffer, read_catalog(path), use_fuzzy=False)
+    write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
-    return Translations(fp=buffer, domain=DOMAIN)
+    return Translations(fp=buffer, domain=DOMAIN), known
 
 
 @dataclass
@@ -116,11 +128,15 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def front_matter(text: str) -> dict:
+def front_matter(text: str, page: str = "") -> dict:
+    """The page's front matter; raises I18nError when it is not valid YAML."""
     match = FRONT_MATTER.match(text)
     if not match:
         return {}
-    data = yaml.safe_load(match.group(1))
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        raise I18nError(f"{page or 'a page'}: its front matter is not valid YAML ({exc.problem or exc})") from None
     return data if isinstance(data, dict) else {}
 
 
@@ -159,7 +175,7 @@ def page_status(pages_dir: Path, page: str, locale: str) -> PageStatus:
     translation = pages_dir / translated_name(page, locale)
     if not translation.is_file():
         return PageStatus(page, "missing", current=source_hash(original))
-    recorded = front_matter(translation.read_text(encoding="utf-8")).get("source_hash")
+    recorded = front_matter(translation.read_text(encoding="utf-8"), translation.name).get("source_hash")
     current = source_hash(original)
     return PageStatus(page, "translated" if recorded == current else "stale", recorded, current)
 

@@ -38,7 +38,9 @@ def escape_text(value: Any) -> Markup:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Markup(value)
     text = str(value)
-    text = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text.replace("\n", " "))
+    # Every line break Python-Markdown could honour (\r, \x0b, \u2028, ...) becomes a space, so text
+    # stays inside its table cell or paragraph.
+    text = _MD_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", " ".join(text.splitlines()))
     return Markup(_MD_LEADING.sub(lambda m: m.group()[:-1] + f"&#{ord(m.group(1))};", text))
 
 
@@ -91,6 +93,8 @@ class Localizer:
     locale: str
     default: str
     translations: NullTranslations = field(default_factory=NullTranslations)
+    known: frozenset[str] = frozenset()
+    """The strings ``translations`` translates (a translation may equal its original, e.g. 'Organisation')."""
     missing: set[str] = field(default_factory=set)
 
     @property
@@ -98,16 +102,14 @@ class Localizer:
         return self.locale == self.default
 
     def gettext(self, message: str) -> str:
-        translated = self.translations.gettext(message)
-        if translated == message and not self.is_default:
+        if not self.is_default and message not in self.known:
             self.missing.add(message)
-        return translated
+        return self.translations.gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        translated = self.translations.ngettext(singular, plural, n)
-        if translated in (singular, plural) and not self.is_default:
+        if not self.is_default and singular not in self.known:
             self.missing.add(singular)
-        return translated
+        return self.translations.ngettext(singular, plural, n)
 
     def text(self, obj: Any, name: str) -> Any:
         """``obj.name`` in this language, from its ``translations``; the original when there is none."""
@@ -227,9 +229,24 @@ def _with_front_matter(page: str, entry: str) -> str:
 
 
 def _insert_after_title(page: str, notice: str) -> str:
-    """Put ``notice`` right below the page's first heading (after any front matter)."""
+    """Put ``notice`` right below the page's first heading; without one, right after the front matter.
+
+    Front matter and fenced code blocks are skipped, so a '# comment' in them is not taken for a title.
+    """
     lines = page.split("\n")
-    at = next((i + 1 for i, line in enumerate(lines) if line.startswith("# ")), 0)
+    start = 0
+    if lines and lines[0] == "---":
+        start = next((i + 1 for i in range(1, len(lines)) if lines[i] == "---"), 0)
+    at, fence = start, ""
+    for i in range(start, len(lines)):
+        stripped = lines[i].lstrip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+        elif stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+        elif lines[i].startswith("# "):
+            at = i + 1
+            break
     return "\n".join(lines[:at] + ["", notice.strip(), ""] + lines[at:])
 
 

@@ -6,6 +6,7 @@ the site's "data format" page are all derived from these classes, so they cannot
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -35,7 +36,18 @@ def _check(pattern: re.Pattern[str], message: str):
 
 RepoId = Annotated[StrictStr, AfterValidator(_check(_REPO_ID, "must be a Hub repo id like 'org/name'"))]
 Slug = Annotated[StrictStr, AfterValidator(_check(_SLUG, "must be lowercase letters, digits and '-'"))]
-ReleaseDate = Annotated[StrictStr, AfterValidator(_check(_DATE, "must be a date YYYY-MM-DD or YYYY-MM"))]
+def _real_date(value: str) -> str:
+    """A YYYY-MM-DD or YYYY-MM (or an ISO time) that is a day of the calendar, not just of the pattern."""
+    day = value[:10] if len(value) >= 10 else value + "-01"
+    try:
+        datetime.date.fromisoformat(day)
+    except ValueError:
+        raise ValueError(f"{value[:10]} is not a day of the calendar") from None
+    return value
+
+
+ReleaseDate = Annotated[StrictStr, AfterValidator(_check(_DATE, "must be a date YYYY-MM-DD or YYYY-MM")),
+                        AfterValidator(_real_date)]
 LicenseId = Annotated[StrictStr, AfterValidator(_check(_LICENSE_ID, "must be an SPDX id or LicenseRef-..."))]
 
 
@@ -180,9 +192,11 @@ class License(_Strict):
 
 
 HubRelation = Literal["finetune", "adapter", "quantized", "merge"]
-IsoDate = Annotated[StrictStr, AfterValidator(_check(re.compile(r"^\d{4}-\d{2}-\d{2}$"), "must be a date YYYY-MM-DD"))]
+IsoDate = Annotated[StrictStr, AfterValidator(_check(re.compile(r"^\d{4}-\d{2}-\d{2}$"), "must be a date YYYY-MM-DD")),
+                    AfterValidator(_real_date)]
 IsoTime = Annotated[StrictStr, AfterValidator(_check(re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"),
-                                                     "must be a UTC time YYYY-MM-DDTHH:MM:SSZ"))]
+                                                     "must be a UTC time YYYY-MM-DDTHH:MM:SSZ")),
+                    AfterValidator(_real_date)]
 Count = Annotated[StrictInt, Field(ge=0)]
 _HUB_ID = r"^([A-Za-z0-9][A-Za-z0-9_.-]*/)?[A-Za-z0-9][A-Za-z0-9_.-]*$"
 

@@ -78,9 +78,10 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     """
     catalog = load_catalog(project.data_dir)
     assessments = assess_catalog(catalog)
-    langs = [lang for lang in languages(project.config_file) if lang.default or only in (None, lang.locale)]
+    every = languages(project.config_file)
+    langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
-    others = [lang.locale for lang in langs[1:]]
+    others = [lang.locale for lang in every if not lang.default]  # suffixes that mark a translation
     files: dict[str, str | bytes] = {}
     for rel, content in read_tree(project.pages_dir).items():
         if not rel.endswith(".md"):
@@ -88,7 +89,8 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
         elif not any(rel.endswith(f".{locale}.md") for locale in others):
             files[rel] = content
     for lang in langs:
-        localizer = Localizer(lang.locale, default, load_translations(project.locales_dir, lang.locale))
+        translations, known = load_translations(project.locales_dir, lang.locale)
+        localizer = Localizer(lang.locale, default, translations, known)
         files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
         if lang.default:
             continue
@@ -115,7 +117,11 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
     both cases the previous site is left exactly as it was.
     """
     site_dir = Path(site_dir or project.site_dir).resolve()
-    recover(site_dir)
+    check_site_dir(project, site_dir)
+    try:
+        recover(site_dir)
+    except OSError as exc:
+        raise BuildError(f"cannot prepare {site_dir}: {exc.strerror}") from None
     langs = languages(project.config_file)
     if only is not None and only not in [lang.locale for lang in langs]:
         raise BuildError(f"'{only}' is not a language of mkdocs.yml; languages: "
@@ -127,10 +133,36 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
         run_mkdocs(project.config_file, staged, only)
         if only is None:
             split_search_index(staged, langs[0].locale, [lang.locale for lang in langs[1:]])
+        (staged / SITE_MARKER).write_text("Built by openmodels; `openmodels build` may replace this folder.\n")
         swap_in(staged, site_dir)
+    except OSError as exc:
+        raise BuildError(f"could not put the new site in place at {site_dir}: {exc.strerror}") from None
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     return catalog
+
+
+SITE_MARKER = ".openmodels-site"
+"""A file in every built site: a folder is replaced by a build only when it is empty or holds one."""
+
+
+def check_site_dir(project: Project, site_dir: Path) -> None:
+    """Refuse a site folder whose replacement would destroy anything but a previous build.
+
+    The build swaps the whole folder, so ``--site-dir .`` or ``--site-dir data`` would otherwise
+    delete the project. Raises BuildError.
+    """
+    root = project.root.resolve()
+    precious = [root, *(p.resolve() for p in (project.data_dir, project.templates_dir, project.pages_dir,
+                                               project.docs_dir, project.root / "generator",
+                                               project.root / "tests", project.root / ".git"))]
+    for place in precious:
+        if site_dir == place or site_dir in place.parents or place in site_dir.parents and place != root:
+            raise BuildError(f"refusing to build into {site_dir}: it would replace part of the project "
+                             f"({place}); choose a folder of its own, e.g. site/ or build/preview")
+    if site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / SITE_MARKER).exists() \
+            and site_dir != project.site_dir.resolve():
+        raise BuildError(f"refusing to replace {site_dir}: it is not empty and was not built by openmodels")
 
 
 class _Collect(logging.Handler):

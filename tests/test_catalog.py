@@ -108,3 +108,28 @@ def test_problem_position_is_line_and_column(fixture_catalog):
     text = (fixture_catalog / CHAT).read_text().splitlines()
     line_no = next(i for i, line in enumerate(text, 1) if line.startswith("kind:"))
     assert found.startswith(f"data/{CHAT}:{line_no}:7: kind:")
+
+
+def test_a_broken_licence_entry_is_reported_once(fixture_catalog):
+    licenses = fixture_catalog / "licenses.yml"
+    licenses.write_text(licenses.read_text().replace("  osi_approved: true\n", "  osi_approved: maybe\n", 1))
+    found = problems_of(fixture_catalog)
+    assert len(found) == 1 and "licenses.yml" in found[0]
+
+
+def test_hidden_files_in_models_are_ignored(fixture_catalog):
+    (fixture_catalog / "models" / "demo" / ".DS_Store").write_bytes(b"\x00\x01")
+    (fixture_catalog / "models" / "demo" / ".demo-org__Base-1B.yml.swp").write_bytes(b"\x00")
+    assert len(load_catalog(fixture_catalog).models) == 2
+
+
+def test_depth_stops_at_the_family_boundary(fixture_catalog):
+    (fixture_catalog / "families" / "other.yml").write_text(
+        "id: other\nname: Other\norganisation: Example Lab\nsummary: Synthetic family for tests.\n")
+    (fixture_catalog / "models" / "other").mkdir()
+    chat = fixture_catalog / CHAT
+    moved = fixture_catalog / "models" / "other" / "demo-org__Chat-1B.yml"
+    moved.write_text(chat.read_text().replace("family: demo", "family: other"))
+    chat.unlink()
+    catalog = load_catalog(fixture_catalog)
+    assert catalog.depth(catalog.models["demo-org/Chat-1B"]) == 0

@@ -72,3 +72,44 @@ def test_schema_files_are_current(project):
     stale.write_text("{}\n")
     result = run_cli("schema", cwd=project)
     assert result.returncode == 1 and "out of date" in result.stderr
+
+
+def test_build_refuses_a_site_dir_that_is_not_a_site(project):
+    keep = project / "keep"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("precious")
+    for target in (".", "data", "site_src", str(keep)):
+        result = run_cli("build", "--site-dir", target, cwd=project)
+        assert result.returncode == 1 and "refusing to" in result.stderr, (target, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert (keep / "notes.txt").read_text() == "precious"
+    assert (project / "data" / "criteria.yml").exists() and (project / "mkdocs.yml").exists()
+    # A folder built before (it carries the marker) may be replaced.
+    out = project / "out"
+    assert run_cli("build", "--site-dir", str(out), cwd=project).returncode == 0
+    assert run_cli("build", "--site-dir", str(out), cwd=project).returncode == 0
+    assert (out / ".openmodels-site").exists()
+
+
+def test_impossible_dates_are_caught_by_validate(project):
+    model = project / "data" / "models" / "olmo" / "allenai__OLMo-7B.yml"
+    text = model.read_text()
+    model.write_text(re.sub(r"^release_date: .*$", "release_date: 2024-02-30", text, count=1, flags=re.M))
+    result = run_cli("validate", cwd=project)
+    assert result.returncode == 1
+    assert "release_date: 2024-02-30 is not a day of the calendar" in result.stderr
+
+
+def test_broken_translation_front_matter_is_a_clean_error(project):
+    page = project / "site_src" / "lesson" / "benefits.sv.md"
+    page.write_text("---\nsource_hash: [oops\n---\n# Titel\n")
+    result = run_cli("i18n", "status", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "benefits.sv.md: its front matter is not valid YAML" in result.stderr
+
+
+def test_refresh_of_a_family_without_models_refreshes_nothing(project):
+    (project / "data" / "families" / "empty.yml").write_text(
+        "id: empty\nname: Empty\norganisation: Nobody\nsummary: A family with no models yet.\n")
+    result = run_cli("refresh", "--family", "empty", "--endpoint", "http://127.0.0.1:9", cwd=project)
+    assert result.returncode == 2 and "no models" in result.stderr

@@ -112,3 +112,20 @@ def test_search_index_per_language(built_site: Path):
     assert english["docs"] and swedish["docs"]
     assert not any(d["location"].startswith("sv/") for d in english["docs"])
     assert all(d["location"].startswith("sv/") for d in swedish["docs"])
+
+
+def test_a_translation_equal_to_its_original_is_not_flagged(built_site: Path):
+    # "Organisation" is also Swedish: the families index is fully translated.
+    html = (built_site / "sv" / "families" / "index.html").read_text()
+    assert "Organisation" in html and "Delvis på engelska" not in html
+
+
+def test_a_translation_with_wrong_placeholders_falls_back(project: Path):
+    proj = Project(project)
+    po = proj.locales_dir / "sv" / "LC_MESSAGES" / "messages.po"
+    text = po.read_text()
+    assert "de %(count)d komponenterna" in text  # in the Swedish msgstr only
+    po.write_text(text.replace("de %(count)d komponenterna", "de %(antal)d komponenterna"))
+    build(proj)
+    html = (proj.site_dir / "sv" / "families" / "olmo" / "index.html").read_text()
+    assert "Each bar shows how many of the 12 components" in html and "Delvis på engelska" in html

@@ -85,3 +85,24 @@ def test_removed_pages_disappear_from_docs(project):
     (proj.data_dir / "models" / "olmo" / "allenai__OLMo-2-1124-7B-Instruct.yml").unlink()
     render_docs(proj)
     assert not (proj.docs_dir / "models" / "allenai__OLMo-2-1124-7B-Instruct.md").exists()
+
+
+def test_every_kind_of_line_break_is_flattened():
+    for brk in ("\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u2029"):
+        assert str(escape_text(f"one{brk}| two")) == "one &#124; two"
+
+
+def test_notice_goes_below_the_title_not_into_front_matter_or_code():
+    from generator.render import _insert_after_title
+
+    page = "---\nsearch: x\n---\n\n```\n# not a title\n```\n# Title\ntext"
+    assert _insert_after_title(page, "NOTICE") == page.replace("# Title\n", "# Title\n\nNOTICE\n\n")
+    assert _insert_after_title("---\na: 1\n---\ntext", "N") == "---\na: 1\n---\n\nN\n\ntext"
+
+
+def test_written_files_are_readable_by_others(project):
+    render_docs(Project(project))
+    mode = (Project(project).docs_dir / "families" / "olmo.md").stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    assert mode == 0o666 & ~umask
