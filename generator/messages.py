@@ -6,6 +6,7 @@ where it can, hints at the fix: a did-you-mean for a misspelt key or value, or a
 
 from __future__ import annotations
 
+import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -35,7 +36,9 @@ EXAMPLES = {
 }
 
 
-def problems_from(doc: Document, exc: ValidationError, prefix: tuple = ()) -> list[Problem]:
+def problems_from(doc: Document, exc: ValidationError, prefix: tuple = (),
+                  cls: type[BaseModel] = schema.Model) -> list[Problem]:
+    """Every error of ``exc`` (raised validating ``cls`` at ``prefix`` in ``doc``) as a problem."""
     problems = []
     for err in exc.errors():
         loc = prefix + tuple(err["loc"])
@@ -44,7 +47,7 @@ def problems_from(doc: Document, exc: ValidationError, prefix: tuple = ()) -> li
         kind, value, ctx = err["type"], err.get("input"), err.get("ctx", {})
         if kind == "extra_forbidden":
             message = f"unknown key {shown(name)}"
-            model_fields = _fields_at(loc[:-1], doc)
+            model_fields = _fields_at(cls, tuple(err["loc"])[:-1])
             hint = did_you_mean(name, model_fields) or "allowed keys: " + ", ".join(model_fields)
         elif kind == "missing":
             message = f"required key '{name}' is missing"
@@ -87,19 +90,40 @@ def problems_from(doc: Document, exc: ValidationError, prefix: tuple = ()) -> li
     return problems
 
 
-def _fields_at(loc: tuple, doc: Document) -> list[str]:
-    """The allowed keys of the schema object at ``loc`` within a model or family file."""
-    path = str(doc.path)
-    if loc and loc[0] == "components":
-        return list(schema.Component.model_fields)
-    if loc and loc[0] == "links":
-        return list(schema.Link.model_fields)
-    if "/families/" in path.replace("\\", "/"):
-        return list(schema.Family.model_fields)
-    if "/hub/" in path.replace("\\", "/"):
-        return list(schema.HubBaseModel.model_fields if loc and loc[0] == "base_models" else
-                    schema.HubSnapshot.model_fields)
-    return list(schema.Model.model_fields)
+def _fields_at(cls: type[BaseModel], loc: tuple) -> list[str]:
+    """The allowed keys of the object at ``loc`` inside ``cls``, following the schema's nested models
+    through lists (an index in ``loc``) and mappings (a key such as a component or language code)."""
+    current: type[BaseModel] = cls
+    annotation: Any = None
+    for key in loc:
+        if isinstance(key, int):
+            continue
+        if annotation is not None and _is_mapping(annotation):
+            annotation = None  # ``key`` names an entry of the mapping; its value is ``current``
+            continue
+        field = current.model_fields.get(str(key))
+        nested = _model_in(field.annotation) if field else None
+        if nested is None:
+            break
+        current, annotation = nested, field.annotation
+    return list(current.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The schema class inside an annotation such as ``list[Link]`` or ``dict[str, Component] | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_mapping(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is dict:
+        return True
+    return any(_is_mapping(arg) for arg in typing.get_args(annotation))
 
 
 def validate_as(doc: Document, cls: type[M], problems: list[Problem], prefix: tuple = ()) -> M | None:
@@ -114,7 +138,7 @@ def validate_as(doc: Document, cls: type[M], problems: list[Problem], prefix: tu
     try:
         return cls.model_validate(data)
     except ValidationError as exc:
-        problems.extend(problems_from(doc, exc, prefix))
+        problems.extend(problems_from(doc, exc, prefix, cls))
         return None
 
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from generator import schema
 from generator.catalog import Catalog
+from generator.i18n import translated_name
 from generator.openness import Assessment
 
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#!|<>&\"'~=:$^@]")
@@ -140,7 +141,7 @@ class Localizer:
 
     def page_path(self, path: str) -> str:
         """Where the page for ``path`` lives in this language (suffix layout: page.sv.md)."""
-        return path if self.is_default else path[:-3] + f".{self.locale}.md"
+        return path if self.is_default else translated_name(path, self.locale)
 
 
 def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,

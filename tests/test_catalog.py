@@ -133,3 +133,10 @@ def test_depth_stops_at_the_family_boundary(fixture_catalog):
     chat.unlink()
     catalog = load_catalog(fixture_catalog)
     assert catalog.depth(catalog.models["demo-org/Chat-1B"]) == 0
+
+
+def test_misspelt_key_in_the_licence_registry_gets_its_own_hint(fixture_catalog):
+    licenses = fixture_catalog / "licenses.yml"
+    licenses.write_text(licenses.read_text().replace("  osi_approved: true\n", "  osi_aproved: true\n", 1))
+    found = problems_of(fixture_catalog)
+    assert any("unknown key 'osi_aproved'" in p and "did you mean 'osi_approved'?" in p for p in found), found
