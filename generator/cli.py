@@ -149,6 +149,9 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, root: str | None) -
         problems = exc.problems
     if paths:
         wanted = [Path(p).resolve() for p in paths]
+        missing = [p for p, w in zip(paths, wanted, strict=True) if not w.exists()]
+        if missing:
+            raise click.ClickException("no such file or folder: " + ", ".join(missing))
         base = project.root
 
         def selected(problem: Problem) -> bool:

@@ -113,3 +113,8 @@ def test_refresh_of_a_family_without_models_refreshes_nothing(project):
         "id: empty\nname: Empty\norganisation: Nobody\nsummary: A family with no models yet.\n")
     result = run_cli("refresh", "--family", "empty", "--endpoint", "http://127.0.0.1:9", cwd=project)
     assert result.returncode == 2 and "no models" in result.stderr
+
+
+def test_validate_of_a_path_that_does_not_exist(project):
+    result = run_cli("validate", "data/models/olmo/allenai__OLMo-8B.yml", cwd=project)
+    assert result.returncode == 1 and "no such file or folder: data/models/olmo/allenai__OLMo-8B.yml" in result.stderr
