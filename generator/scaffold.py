@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator import schema
 from generator.catalog import load_criteria, model_filename
 from generator.errors import OpenModelsError, did_you_mean, shown
+from generator.snapshots import snapshot_path
 from generator.source import YamlProblem, read_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/model.schema.json\n"
@@ -89,8 +90,7 @@ def _hub_facts(data_dir: Path, model_id: str) -> tuple[dict[str, Any], Path | No
 
     Read key by key, so an older or newer snapshot format gives fewer facts instead of an error.
     """
-    org, name = model_id.split("/", 1)
-    path = data_dir / "hub" / org / f"{name}.yml"
+    path = snapshot_path(data_dir, model_id)
     if not path.is_file():
         return {}, None
     try:
