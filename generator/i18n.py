@@ -170,14 +170,20 @@ def original_pages(pages_dir: Path, locales: list[str]) -> list[str]:
                   if not p.name.endswith(suffixes))
 
 
-def page_status(pages_dir: Path, page: str, locale: str) -> PageStatus:
-    original = (pages_dir / page).read_text(encoding="utf-8")
-    translation = pages_dir / translated_name(page, locale)
-    if not translation.is_file():
-        return PageStatus(page, "missing", current=source_hash(original))
-    recorded = front_matter(translation.read_text(encoding="utf-8"), translation.name).get("source_hash")
+def translation_status(page: str, original: str, translation: str | None, name: str = "") -> PageStatus:
+    """Whether ``translation`` (None: there is none) matches the current text of its ``original``."""
     current = source_hash(original)
+    if translation is None:
+        return PageStatus(page, "missing", current=current)
+    recorded = front_matter(translation, name).get("source_hash")
     return PageStatus(page, "translated" if recorded == current else "stale", recorded, current)
+
+
+def page_status(pages_dir: Path, page: str, locale: str) -> PageStatus:
+    translation = pages_dir / translated_name(page, locale)
+    return translation_status(page, (pages_dir / page).read_text(encoding="utf-8"),
+                              translation.read_text(encoding="utf-8") if translation.is_file() else None,
+                              translation.name)
 
 
 def status(pages_dir: Path, locales_dir: Path, langs: list[Language]) -> list[LanguageStatus]:

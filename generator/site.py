@@ -16,7 +16,7 @@ from generator.api import models_csv, models_json
 from generator.catalog import Catalog, load_catalog
 from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
-from generator.i18n import languages, load_translations, original_pages, page_status, translated_name
+from generator.i18n import languages, load_translations, translated_name, translation_status
 from generator.openness import assess_catalog
 from generator.render import Localizer, render_pages, translate_page
 from generator.schema_export import schema_files
@@ -81,26 +81,26 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     every = languages(project.config_file)
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
-    others = [lang.locale for lang in every if not lang.default]  # suffixes that mark a translation
-    files: dict[str, str | bytes] = {}
-    for rel, content in read_tree(project.pages_dir).items():
-        if not rel.endswith(".md"):
-            files[rel] = content
-        elif not any(rel.endswith(f".{locale}.md") for locale in others):
-            files[rel] = content
+    others = [lang.locale for lang in every if not lang.default]
+    # The hand-written pages are read once: originals and assets are copied, translations are
+    # compared with their originals and copied under their own names below.
+    tree = read_tree(project.pages_dir)
+    files: dict[str, str | bytes] = {rel: content for rel, content in tree.items()
+                                     if not rel.endswith(tuple(f".{locale}.md" for locale in others))}
+    originals = sorted(rel for rel in files if rel.endswith(".md"))
     for lang in langs:
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
         files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
         if lang.default:
             continue
-        for page in original_pages(project.pages_dir, others):
-            state = page_status(project.pages_dir, page, lang.locale)
-            translation = project.pages_dir / translated_name(page, lang.locale)
-            files[translated_name(page, lang.locale)] = translate_page(
-                (project.pages_dir / page).read_text(encoding="utf-8"),
-                translation.read_text(encoding="utf-8") if state.state != "missing" else None,
-                state.state == "stale", project.templates_dir, localizer)
+        for page in originals:
+            name = translated_name(page, lang.locale)
+            original = tree[page].decode("utf-8")
+            translation = tree[name].decode("utf-8") if name in tree else None
+            state = translation_status(page, original, translation, Path(name).name)
+            files[name] = translate_page(original, translation, state.state == "stale",
+                                         project.templates_dir, localizer)
     files["api/models.json"] = models_json(catalog, assessments)
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
