@@ -21,18 +21,21 @@ def _report(problems: list[Problem], fmt: str = "text") -> None:
         if fmt == "github":
             kind = "error" if problem.severity == "error" else "warning"
             message = problem.message + (f" ({problem.hint})" if problem.hint else "")
-            message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            message = _data(message)
             where = f"file={_property(problem.path)},line={problem.line},col={problem.col}"
             click.echo(f"::{kind} {where},title={_property(problem.field or 'file')}::{message}")
         else:
             click.echo(str(problem), err=problem.severity == "error")
 
 
+def _data(value: str) -> str:
+    """``value`` escaped for the message of a GitHub Actions annotation."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
 def _property(value: str) -> str:
     """``value`` escaped for a GitHub Actions annotation property (file=, title=)."""
-    for char, code in (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"), (":", "%3A"), (",", "%2C")):
-        value = value.replace(char, code)
-    return value
+    return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
 root_option = click.option("--root", type=click.Path(file_okay=False, exists=True),
