@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,26 @@ def languages(config_file: Path) -> list[Language]:
                      for entry in plugin["i18n"]["languages"]]
             return sorted(langs, key=lambda lang: not lang.default)
     return [Language("en", "English", True)]
+
+
+def site_url(config_file: Path) -> str | None:
+    """mkdocs.yml's ``site_url``; for ``!ENV [NAME, default]``, the variable's value or the default."""
+    text = config_file.read_text(encoding="utf-8")
+    loader = type("_SiteUrlLoader", (_ConfigLoader,), {})
+
+    def env(loader: yaml.SafeLoader, node: yaml.Node) -> str | None:
+        if isinstance(node, yaml.SequenceNode):
+            names = loader.construct_sequence(node)
+        else:
+            names = [loader.construct_scalar(node)]
+        for name in names[:-1] if len(names) > 1 else names:
+            if os.environ.get(str(name)):
+                return os.environ[str(name)]
+        return names[-1] if len(names) > 1 else None
+
+    loader.add_constructor("!ENV", env)
+    value = (yaml.load(text, Loader=loader) or {}).get("site_url")  # noqa: S506
+    return str(value) if value else None
 
 
 def catalog_path(locales_dir: Path, locale: str) -> Path:

@@ -21,6 +21,7 @@ from babel.support import NullTranslations
 from markupsafe import Markup
 
 from generator import schema
+from generator.atlas import Atlas
 from generator.catalog import Catalog
 from generator.i18n import translated_name
 from generator.openness import Assessment
@@ -59,6 +60,27 @@ def family_page(family_id: str) -> str:
     return f"families/{family_id}.md"
 
 
+def badge_file(model_id: str) -> str:
+    """The path, under the docs folder, of a model's badge."""
+    return "badges/" + model_id.replace("/", "__") + ".svg"
+
+
+def page_url(from_page: str, to_page: str) -> str:
+    """A relative URL from one page to another as the built site serves them (directory URLs).
+
+    For links in raw HTML (SVG pictures, HTML tables), which MkDocs and the i18n plugin leave
+    alone: the same URL works from a page and from its translation, one folder down in /sv/.
+    """
+    def folder(page: str) -> str:
+        stem, _, anchor = page.partition("#")
+        if stem.endswith(".md"):
+            stem = stem[:-3]
+            stem = stem[: -len("index")] if stem == "index" or stem.endswith("/index") else stem + "/"
+        return stem + ("#" + anchor if anchor else "")
+
+    return relative(folder(from_page) + "x", folder(to_page)) or "./"
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """A Jinja environment that fails on undefined names and escapes everything it prints."""
     env = jinja2.Environment(
@@ -73,7 +95,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
     env.install_null_translations(newstyle=True)
     env.filters.update(url=url_attr)
-    env.globals.update(model_page=model_page, family_page=family_page)
+    env.globals.update(model_page=model_page, family_page=family_page, badge_file=badge_file)
     return env
 
 
@@ -145,8 +167,11 @@ class Localizer:
 
 
 def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
-                 localizer: Localizer | None = None) -> dict[str, str]:
-    """Every generated page in one language, as a mapping of docs-relative path to Markdown text."""
+                 localizer: Localizer | None = None, site_url: str | None = None) -> dict[str, str]:
+    """Every generated page in one language, as a mapping of docs-relative path to Markdown text.
+
+    ``site_url`` (mkdocs.yml's) makes the badge snippets on model pages absolute.
+    """
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
     env.install_gettext_callables(loc.gettext, loc.ngettext, newstyle=True)
@@ -158,10 +183,13 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         "levels": {level.key: level for level in criteria.levels},
         "assessments": assessments,
         "tr": loc.text,
+        "short": lambda obj: loc.text(obj, "short") if getattr(obj, "short", None) else loc.text(obj, "label"),
         "locale": loc.locale,
         "is_default_locale": loc.is_default,
         "labels": lambda keys: ", ".join(loc.text(criteria.components[criteria.keys.index(k)], "label")
                                          for k in keys),
+        "atlas": Atlas(catalog, assessments, loc.percent, model_page),
+        "site_url": (site_url or "").rstrip("/"),
         "counts": lambda model: {level.key: sum(model.components[k].level == level.key for k in criteria.keys)
                                  for level in criteria.levels},
     }
@@ -173,8 +201,14 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
             # original page; the i18n plugin points them at the reader's language.
             return Markup(relative(path, target))
 
+        def href(target: str) -> Markup:
+            # The same for raw HTML, which no plugin rewrites: a URL of the built site. Files only
+            # the default language has (badges) sit one folder up from a translated page.
+            up = "../" if target.endswith(".svg") and not loc.is_default else ""
+            return Markup(up + page_url(path, target))
+
         loc.missing.clear()
-        text = env.get_template(template).render(**common, **context, page_path=path, link=link)
+        text = env.get_template(template).render(**common, **context, page_path=path, link=link, href=href)
         if loc.missing:
             text = _insert_after_title(text, env.get_template("partials/untranslated.md.j2").render(**common))
         pages[loc.page_path(path)] = text
@@ -196,6 +230,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         children = sorted((m for m in catalog.models.values() if m.base_model == model.id), key=lambda m: m.id)
         render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
                license=catalog.license_of(model), assessment=assessments[model.id], children=children)
+    render("charts.md.j2", "charts.md", families=families)
     render("criteria.md.j2", "reference/criteria.md")
     render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema())
     return pages

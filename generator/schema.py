@@ -140,6 +140,8 @@ class LabelTranslation(_Strict):
 
     label: Text
     """The label, translated."""
+    short: Text | None = None
+    """The short label, translated (where the original has one)."""
 
 
 class ComponentTranslation(_Strict):
@@ -147,6 +149,8 @@ class ComponentTranslation(_Strict):
 
     label: Text | None = None
     """The label, translated."""
+    short: Text | None = None
+    """The short label, translated."""
     description: Prose | None = None
     """What the component is, translated."""
     open: Prose | None = None
@@ -261,6 +265,8 @@ class LevelDef(_Strict):
     """The level's key."""
     label: Text
     """How readers see the level."""
+    short: Text | None = None
+    """A shorter label for narrow table cells; the label when absent."""
     translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
     """The label in other languages, by language code."""
     icon: Text
@@ -291,6 +297,8 @@ class ComponentDef(_Strict):
     """The key of the group this component belongs to."""
     label: Text
     """How readers see the component."""
+    short: Text | None = None
+    """A short column header for the compact family table, e.g. 'Train data'; the label when absent."""
     description: Prose
     """What the component is."""
     open: Prose

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.api import models_csv, models_json
+from generator.atlas import badges
 from generator.catalog import Catalog, load_catalog
 from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
-from generator.i18n import languages, load_translations, translated_name, translation_status
+from generator.i18n import languages, load_translations, site_url, translated_name, translation_status
 from generator.openness import assess_catalog
-from generator.render import Localizer, render_pages, translate_page
+from generator.render import Localizer, badge_file, render_pages, translate_page
 from generator.schema_export import schema_files
 from generator.search import split_search_index
 
@@ -82,6 +83,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
     others = [lang.locale for lang in every if not lang.default]
+    url = site_url(project.config_file)
     # The hand-written pages are read once: originals and assets are copied, translations are
     # compared with their originals and copied under their own names below.
     tree = read_tree(project.pages_dir)
@@ -91,7 +93,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     for lang in langs:
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
-        files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
+        files.update(render_pages(catalog, assessments, project.templates_dir, localizer, url))
         if lang.default:
             continue
         for page in originals:
@@ -101,6 +103,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             state = translation_status(page, original, translation, Path(name).name)
             files[name] = translate_page(original, translation, state.state == "stale",
                                          project.templates_dir, localizer)
+    files.update(badges(catalog, assessments, badge_file))
     files["api/models.json"] = models_json(catalog, assessments)
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():

@@ -11,7 +11,10 @@ AXE = Path(__file__).resolve().parent.parent / "build" / "node" / "node_modules"
 PAGES = ["/", "/lesson/", "/lesson/criteria/", "/methodology/", "/families/", "/families/olmo/",
          "/families/llama-2/", "/models/allenai__OLMo-7B/", "/models/meta-llama__Llama-3.1-8B-Instruct/",
          "/reference/criteria/", "/reference/data-format/", "/sv/", "/sv/families/falcon/",
-         "/sv/models/tiiuae__falcon-40b/"]
+         "/sv/models/tiiuae__falcon-40b/",
+         # The atlas's pictures and compact tables (issue 8), in both languages.
+         "/charts/", "/sv/charts/", "/families/mistral/", "/sv/families/mistral/",
+         "/models/HuggingFaceH4__zephyr-7b-beta/", "/sv/models/HuggingFaceH4__zephyr-7b-beta/"]
 
 
 @pytest.fixture(scope="module")
