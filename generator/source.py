@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import Problem
+from generator.indentation import find_indentation_problem
 
 MAX_BYTES = 256 * 1024
 """Catalog files are a few kilobytes; anything near this size is a mistake or an attack."""
@@ -159,6 +160,27 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
     return "check indentation and that text with ':' or '#' is quoted"
 
 
+# The parser's names for what it expected or found, in a contributor's words.
+_TOKENS = {"<block end>": "the end of the indented block", "<block mapping start>": "a key indented differently",
+           "<block sequence start>": "a list item indented differently",
+           "<block collection start>": "an indented block",
+           "<stream end>": "the end of the file", "<document start>": "'---'", "<document end>": "'...'",
+           "<scalar>": "a value", "<flow mapping end>": "'}'", "<flow sequence end>": "']'"}
+
+
+def _plain(text: str) -> str:
+    for token, words in _TOKENS.items():
+        text = text.replace(f"'{token}'", words).replace(token, words)
+    return text.replace("while parsing a block mapping", "in this block of keys:") \
+        .replace("while parsing a block collection", "in this list:")
+
+
+def _about_structure(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the parser's complaint is about how blocks are nested (what indentation decides)."""
+    words = f"{exc.context or ''} {exc.problem or ''}"
+    return "block" in words or "mapping values are not allowed" in words or "simple key" in words
+
+
 def _tab_advice(line: str, at: int) -> tuple[str, str]:
     """What a tab at index ``at`` of ``line`` is doing there, and what to write instead.
 
@@ -211,7 +233,11 @@ def parse_yaml(text: str, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        misplaced = find_indentation_problem(text) if _about_structure(exc) else None
+        if misplaced and misplaced.line <= line:
+            raise YamlProblem(Problem(display, misplaced.line, misplaced.column, ".".join(misplaced.path),
+                                      misplaced.message, misplaced.hint)) from None
+        message = " ".join(_plain(str(part)) for part in (exc.context, exc.problem) if part)
         raise YamlProblem(Problem(display, line, col, "", f"YAML syntax: {message}", _syntax_hint(exc))) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)

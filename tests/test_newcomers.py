@@ -7,13 +7,37 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.catalog import load_catalog
 from generator.errors import CatalogError
 from generator.i18n import FRONT_MATTER, languages
+from generator.indentation import find_indentation_problem
+from generator.source import YamlProblem, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Point 3: a YAML indentation mistake is reported on its own line, in plain words, with the enclosing key.
+
+def test_a_dedented_key_is_reported_on_its_line():
+    path = ROOT / "data" / "models" / "olmo" / "allenai__OLMo-7B.yml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line == "    evidence:" and lines[i - 2] == "  weights:")
+    lines[at] = "  evidence:"  # onto the components' column: valid YAML until the note: two lines on
+    with pytest.raises(YamlProblem) as caught:
+        parse_yaml("\n".join(lines), "x.yml")
+    problem = caught.value.problem
+    assert (problem.line, problem.col, problem.field) == (at + 1, 3, "components.weights")
+    assert problem.message == "`evidence:` is indented less than the `level:` above it (2 spaces, not 4) inside " \
+                              "`weights:`"
+    assert "<block" not in str(problem) and "parsing" not in str(problem)
+
+
+def test_no_committed_file_looks_misindented():
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        assert find_indentation_problem(path.read_text(encoding="utf-8")) is None, path
 
 
 # Point 4: a model in another family's folder may have the wrong folder or the wrong family: key.
