@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from generator import schema
 from generator.atlas import Atlas
+from generator.api import CSV_COLUMNS, LEVEL_SUFFIX
 from generator.catalog import Catalog
 from generator.i18n import translated_name
 from generator.openness import Assessment
@@ -146,6 +147,14 @@ class Localizer:
             return original
         return value
 
+    def english(self, text: str) -> Markup:
+        """Text that exists only in English (schema docstrings): escaped, and on another language's
+        page marked ``lang="en"`` and counted as untranslated so the page gets the notice."""
+        if self.is_default:
+            return escape_text(text)
+        self.missing.add(text)
+        return Markup('<span lang="en">') + escape_text(text) + Markup("</span>")
+
     def number(self, value: int | float) -> Markup:
         return Markup(format_decimal(value, locale=self.locale))
 
@@ -184,6 +193,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         "assessments": assessments,
         "tr": loc.text,
         "short": lambda obj: loc.text(obj, "short") if getattr(obj, "short", None) else loc.text(obj, "label"),
+        "english": loc.english,
         "locale": loc.locale,
         "is_default_locale": loc.is_default,
         "labels": lambda keys: ", ".join(loc.text(criteria.components[criteria.keys.index(k)], "label")
@@ -232,7 +242,8 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
                license=catalog.license_of(model), assessment=assessments[model.id], children=children)
     render("charts.md.j2", "charts.md", families=families)
     render("criteria.md.j2", "reference/criteria.md")
-    render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema())
+    render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
+           csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
     return pages
 
 

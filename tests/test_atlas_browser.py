@@ -132,7 +132,7 @@ def svg_facts(page, selector: str) -> dict:
         title: svg.querySelector(':scope > title')?.textContent || '',
         desc: svg.querySelector(':scope > desc')?.textContent || '',
         labelledby: (svg.getAttribute('aria-labelledby') || '').split(' ').every(id => document.getElementById(id)),
-        links: [...svg.querySelectorAll('a')].map(a => a.href),
+        links: [...svg.querySelectorAll('a')].map(a => new URL(a.getAttribute('href'), location.href).href),
         width: svg.getBoundingClientRect().width,
     })""")
 
@@ -204,18 +204,21 @@ def test_derived_model_is_compared_with_its_base(site, catalog, lang):
         differing = [k for k in model["components"]
                      if model["components"][k]["level"] != base["components"][k]["level"]]
         page = watched.open(lang + model_path(model_id))
-        heading = page.locator("h2#compared-with-its-base, h2#jamfort-med-basmodellen")
-        assert heading.count() == 1, model_id
-        section = page.locator("h2#compared-with-its-base + p + table, h2#jamfort-med-basmodellen + p + table")
-        if not differing:
-            assert section.count() == 0
-            continue
-        rows = section.locator("tbody tr")
-        assert rows.count() == len(differing), model_id
-        for i, key in enumerate(differing):
-            cells = rows.nth(i).locator("td")
-            assert cells.nth(1).locator(f".om-{base['components'][key]['level']}").count() == 1
-            assert cells.nth(2).locator(f".om-{model['components'][key]['level']}").count() == 1
+        # The section's table: what follows the heading, up to the next heading.
+        rows = page.evaluate("""() => {
+            const h2 = document.querySelector('h2#compared-with-its-base, h2#jamfort-med-basmodellen');
+            if (!h2) return null;
+            const rows = [];
+            for (let el = h2.nextElementSibling; el && el.tagName !== 'H2'; el = el.nextElementSibling)
+                for (const tr of el.querySelectorAll('tbody tr'))
+                    rows.push([...tr.querySelectorAll('td')].map(td => td.querySelector('.om-level')?.className || ''));
+            return rows;
+        }""")
+        assert rows is not None, f"{model_id}: no 'Compared with its base'"
+        assert len(rows) == len(differing), model_id
+        for (_, before, after), key in zip(rows, differing, strict=True):
+            assert f"om-{base['components'][key]['level']}" in before.split()
+            assert f"om-{model['components'][key]['level']}" in after.split()
     watched.close()
 
 
