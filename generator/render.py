@@ -21,8 +21,8 @@ from babel.support import NullTranslations
 from markupsafe import Markup
 
 from generator import schema
-from generator.atlas import Atlas
 from generator.api import CSV_COLUMNS, LEVEL_SUFFIX
+from generator.atlas import Atlas
 from generator.catalog import Catalog
 from generator.i18n import translated_name
 from generator.openness import Assessment
