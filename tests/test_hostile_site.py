@@ -111,6 +111,8 @@ def test_hostile_text_is_inert_in_a_browser(served):
                    else route.abort())
         for path, literals in LITERALS.items():
             page.goto(served + path, wait_until="load")
+            # Notes and evidence on family pages sit in collapsed <details>: open them as a reader would.
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
             # innerText is the text as rendered: what a reader sees, not what the source says.
             assert page.evaluate("(texts) => texts.filter(t => !document.body.innerText.includes(t))",
                                  literals) == [], path

@@ -103,9 +103,14 @@ def test_family_table_shows_levels_evidence_and_notes(built_site):
     table = openness_table(html)
     assert table.count("<tr>") >= 3
     assert 'class="om-level om-open"' in table and "Open</span>" in table
-    assert re.search(r'<a class="om-evidence" href="https://[^"]+"', table)
-    assert 'class="om-note"' in table
     assert "OLMo 7B" in table
+    # Each cell links to its component on the model page; notes and evidence sit below the matrix.
+    assert 'href="../../models/allenai__OLMo-7B/#component-weights"' in table
+    details = html[html.index('<details class="om-model-notes"'):]
+    assert re.search(r'<a class="om-evidence" href="https://[^"]+"', details)
+    assert 'class="om-note"' in details
+    model = (built_site / "models" / "allenai__OLMo-7B" / "index.html").read_text()
+    assert 'id="component-weights"' in model
 
 
 def test_fine_tunes_sit_under_their_base(built_site):
