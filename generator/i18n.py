@@ -78,6 +78,15 @@ def site_url(config_file: Path) -> str | None:
     return str(value) if value else None
 
 
+def public_site_url(config_file: Path) -> str | None:
+    """``site_url`` when it names a public address; None for none or a local preview's (127.0.0.1)."""
+    from urllib.parse import urlsplit
+
+    url = site_url(config_file)
+    host = urlsplit(url).hostname if url else None
+    return None if not host or host in ("localhost", "127.0.0.1", "::1") else url
+
+
 def catalog_path(locales_dir: Path, locale: str) -> Path:
     return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 

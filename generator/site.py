@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
-from generator.i18n import languages, load_translations, site_url, translated_name, translation_status
+from generator.i18n import languages, load_translations, public_site_url, translated_name, translation_status
 from generator.search import split_search_index
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
     others = [lang.locale for lang in every if not lang.default]
-    url = site_url(project.config_file)
+    url = public_site_url(project.config_file)
     # The hand-written pages are read once: originals and assets are copied, translations are
     # compared with their originals and copied under their own names below.
     tree = read_tree(project.pages_dir)

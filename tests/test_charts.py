@@ -10,7 +10,7 @@ import pytest
 from generator import charts
 from generator.atlas import Atlas, badges, parameters_short
 from generator.catalog import load_catalog
-from generator.i18n import site_url
+from generator.i18n import public_site_url, site_url
 from generator.openness import assess_catalog
 from generator.render import Localizer, badge_file, model_page, page_url
 
@@ -170,3 +170,21 @@ def test_site_url_from_mkdocs_yml(tmp_path: Path, monkeypatch):
     assert site_url(config) == "https://fallback.example/"
     monkeypatch.setenv("OM_TEST_SITE_URL", "https://env.example/")
     assert site_url(config) == "https://env.example/"
+    # The local preview's address is no address for a model card.
+    config.write_text("site_name: x\nsite_url: !ENV [OM_TEST_SITE_URL, 'http://127.0.0.1:8000/']\n")
+    monkeypatch.delenv("OM_TEST_SITE_URL")
+    assert site_url(config) == "http://127.0.0.1:8000/" and public_site_url(config) is None
+    monkeypatch.setenv("OM_TEST_SITE_URL", "https://env.example/")
+    assert public_site_url(config) == "https://env.example/"
+
+
+def test_badge_snippets_use_the_published_address(fixture_catalog: Path):
+    from generator.render import render_pages
+
+    catalog = load_catalog(fixture_catalog)
+    root = Path(__file__).resolve().parent.parent
+    page = render_pages(catalog, assess_catalog(catalog), root / "templates",
+                        site_url="https://example.org/om/")["models/demo-org__Chat-1B.md"]
+    assert "(https&#58;//example.org/om/badges/demo-org&#95;&#95;Chat-1B.svg)" in page
+    assert "(https&#58;//example.org/om/models/demo-org&#95;&#95;Chat-1B/)" in page
+    assert "put the address where the atlas is published" not in page
