@@ -56,14 +56,7 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# axe-core (from the npm registry) checks the built pages for accessibility in the browser tests.
-AXE_VERSION := 4.14.1
-AXE := build/node/node_modules/axe-core/axe.min.js
-$(AXE):
-	mkdir -p build/node
-	npm install --prefix build/node axe-core@$(AXE_VERSION) --no-audit --no-fund --silent
-
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) browser
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest -q
 
