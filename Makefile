@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install site test serve validate schema translations i18n-compile i18n-status browser clean
+.PHONY: install site test ci-rehearsal serve validate schema translations i18n-compile i18n-status browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest -q
+
+# Every GitHub workflow, rehearsed for real in clean copies (make install, make test, make site ...):
+# minutes. `make test` runs the quick rehearsal (make targets as dry runs) in tests/test_rehearsal.py.
+ci-rehearsal: $(STAMP)
+	$(BIN)/python tests/rehearsal.py --full $(WORKFLOWS)
 
 clean:
 	rm -rf build site .pytest_cache
