@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli
 
 from generator.catalog import load_catalog
 from generator.errors import CatalogError
@@ -17,6 +18,47 @@ from generator.indentation import find_indentation_problem
 from generator.source import YamlProblem, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Point 2: starting a family.
+
+def test_new_for_a_family_that_does_not_exist_says_how_to_start_it(project):
+    result = run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project)
+    assert result.returncode == 1
+    assert "unknown family 'smollm'" in result.stderr and "olmo" not in result.stderr
+    assert "openmodels new-family smollm" in result.stderr
+
+
+def test_new_family_then_new_model_validates_once_filled_in(project):
+    result = run_cli("new-family", "smollm", cwd=project)
+    assert result.returncode == 0, result.stderr
+    path = project / "data" / "families" / "smollm.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "translations" not in yaml.safe_load(text) and "id: smollm" in text
+    # As drafted, validate asks for the blanks to be filled in, on their lines.
+    blank = run_cli("validate", cwd=project)
+    assert blank.returncode == 1 and "data/families/smollm.yml:6:7: name: must not be empty" in blank.stderr
+    path.write_text(text.replace('name: ""', 'name: "SmolLM"').replace('organisation: ""', 'organisation: "HF"')
+                    .replace('summary: ""', 'summary: "Small models."'), encoding="utf-8")
+    assert run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project).returncode == 0
+    assert (project / "data" / "models" / "smollm" / "HuggingFaceTB__SmolLM2-1.7B.yml").exists()
+    again = run_cli("new-family", "smollm", cwd=project)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert path.read_text(encoding="utf-8").count("SmolLM") == 1
+
+
+def test_a_copied_family_file_does_not_carry_its_translations(project):
+    source = (project / "data" / "families" / "olmo.yml").read_text(encoding="utf-8")
+    (project / "data" / "families" / "smollm.yml").write_text(source.replace("id: olmo", "id: smollm", 1))
+    result = run_cli("validate", cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"data/families/smollm.yml:\d+:\d+: translations.sv.summary: the same text as family 'olmo'",
+                     result.stderr), result.stderr
+
+
+def test_contributing_explains_how_to_start_a_family():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "openmodels new-family" in text and "copy an existing one" not in text
 
 
 # Point 3: a YAML indentation mistake is reported on its own line, in plain words, with the enclosing key.
