@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 import tomllib
@@ -98,6 +99,26 @@ def test_wrong_family_folder_names_both_mistakes(fixture_catalog):
     else:
         raise AssertionError("a model in another family's folder was accepted")
     assert problem.hint == "move it to data/models/demo/, or, if family: is the mistake, change it to other"
+
+
+# Point 7: `i18n init` changes only what it adds to mkdocs.yml.
+
+def test_i18n_init_changes_only_what_it_adds(project):
+    before = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    nav = yaml.safe_load("\n".join(before).replace("!ENV", ""))["nav"]
+    titles = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    assert run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
+    after = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    diff = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    removed = [line for line in diff if line.startswith("-")]
+    added = [line[1:] for line in diff if line.startswith("+")]
+    assert removed == ["-      lang: [en, sv]"], diff
+    assert added[0] == "      lang: [en, sv, de]"
+    assert added[1:] == ["        - locale: de", "          name: Deutsch", "          build: true",
+                         "          site_name: Open Models", "          nav_translations:",
+                         *(f"            {t}: {t}" for t in titles)]
+    assert [lang.locale for lang in languages(project / "mkdocs.yml")] == ["en", "sv", "de"]
 
 
 # Point 9: small inconsistencies.
