@@ -1,8 +1,9 @@
 """Pictures drawn at build time as inline SVG: a few general primitives, and the atlas's charts.
 
 Every picture is plain SVG text, the same for the same input (coordinates are rounded, nothing
-depends on time or ordering of dicts), with ``role="img"``, a ``<title>`` and a ``<desc>`` that
-screen readers announce, and the pages put the same numbers in a table beside it.
+depends on time or ordering of dicts), with ``role="img"`` (``role="group"`` when it holds links,
+which an image would hide), a ``<title>`` and a ``<desc>`` that screen readers announce; the
+pages put the same numbers in a table beside it.
 
 The primitives (``Svg``, ``PATTERNS``, ``text_width``, ``LogScale``/``LinearScale``) know nothing
 about models; lesson diagrams can use them as they are::
@@ -80,6 +81,8 @@ class Svg:
     cls: str = "om-chart-svg"
     parts: list[str] = field(default_factory=list)
     defs: dict[str, str] = field(default_factory=dict)
+    interactive: bool = False
+    """Whether it holds links: then it is a group (role="group"), since an image hides its content."""
 
     def add(self, markup: str) -> None:
         """Raw SVG markup, already escaped."""
@@ -129,12 +132,17 @@ class Svg:
             self.rect(mid - width / 2, ly - 8, width, 14, cls="om-edge-label-bg", rx=3)
             self.text(mid, ly + 3, label, anchor="middle", size=10, cls="om-edge-label")
 
-    def link(self, href: str, draw: Callable[[], None], label: str = "") -> None:
-        """Whatever ``draw`` adds, wrapped in a link to ``href`` (an already safe, relative URL), if any."""
+    def link(self, href: str, draw: Callable[[], None]) -> None:
+        """Whatever ``draw`` adds, wrapped in a link to ``href`` (an already safe, relative URL), if any.
+
+        The link's name is what it draws (texts, titles): draw the words a reader sees. A picture
+        with links becomes a labelled group rather than an image, whose content would be hidden.
+        """
         if not href:
             draw()
             return
-        self.add(f'<a href="{esc(href)}"' + (f' aria-label="{esc(label)}"' if label else "") + ">")
+        self.interactive = True
+        self.add(f'<a href="{esc(href)}">')
         draw()
         self.add("</a>")
 
@@ -150,9 +158,10 @@ class Svg:
     def render(self) -> Markup:
         """The picture as one line of markup, safe to put in Markdown (no blank lines, no indentation)."""
         t, d = f"{self.ident}-title", f"{self.ident}-desc"
+        role = "group" if self.interactive else "img"
         defs = "<defs>" + "".join(self.defs[k] for k in sorted(self.defs)) + "</defs>" if self.defs else ""
         return Markup(
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="{esc(self.cls)}" role="img" '
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="{esc(self.cls)}" role="{role}" '
             f'width="{num(self.width)}" height="{num(self.height)}" viewBox="0 0 {num(self.width)} {num(self.height)}" '
             f'aria-labelledby="{t} {d}"><title id="{t}">{esc(self.title)}</title><desc id="{d}">{esc(self.desc)}</desc>'
             + defs + "".join(self.parts) + "</svg>")
@@ -239,11 +248,10 @@ def score_bars(ident: str, bars: Sequence[Bar], title: str, desc: str, percent: 
         def draw(bar: Bar = bar, y: float = y) -> None:
             svg.text(label_w - 8, y + 12, bar.label, anchor="end", size=12, cls="om-link-text")
             value = bar.value or 0
-            svg.rect(scale(0), y + 3, scale(value) - scale(0), row - 6, cls="om-fill-score",
-                     title=f"{bar.label}: {percent(bar.value)}")
+            svg.rect(scale(0), y + 3, scale(value) - scale(0), row - 6, cls="om-fill-score")
             svg.text(scale(value) + 4, y + 12, percent(bar.value), size=11)
 
-        svg.link(bar.href, draw, f"{bar.label}: {percent(bar.value)}")
+        svg.link(bar.href, draw)
         y += row
     return svg.render()
 
@@ -290,7 +298,7 @@ def scatter_log_x(ident: str, points: Sequence[Point], title: str, desc: str, x_
         def draw(p: Point = p) -> None:
             svg.marker(sx(p.x), sy(p.y), "diamond" if p.hollow else "circle", title=p.label)
 
-        svg.link(p.href, draw, p.label)
+        svg.link(p.href, draw)
     return svg.render()
 
 
@@ -384,7 +392,7 @@ def tree(ident: str, nodes: Iterable[Node], title: str, desc: str, node_h: float
             svg.text(x + 8, y + 18, label, size=13, bold=True, cls="om-link-text")
             svg.text(x + 8, y + 33, n.sub, size=11)
 
-        svg.link(n.href, draw, f"{n.label}, {n.sub}")
+        svg.link(n.href, draw)
     return svg.render()
 
 

@@ -148,7 +148,7 @@ def test_lineage_links_every_model_and_has_a_text_alternative(site, families, ca
         if not has_derived:
             continue
         facts = svg_facts(page, ".om-lineage svg")
-        assert facts["role"] == "img" and facts["title"] and facts["desc"] and facts["labelledby"]
+        assert facts["role"] == "group" and facts["title"] and facts["desc"] and facts["labelledby"]
         expected = {url + lang + model_path(m) for m in members}
         assert set(facts["links"]) == expected and facts["width"] > 0
         # One edge per base_model link, labelled; the list beside it names the same models.
@@ -178,7 +178,8 @@ def test_charts_render_with_links_and_tables(site, catalog, lang):
                     desc: svg.querySelector(':scope > desc').textContent,
                     table: next.tagName === 'TABLE' || !!next.querySelector('table'),
                     height: svg.getBoundingClientRect().height}; }""", i)
-        assert facts["role"] == "img" and facts["title"] and facts["desc"] and facts["height"] > 50, facts
+        # Linked charts are labelled groups (an image would hide its links); the rest images.
+        assert facts["role"] in ("img", "group") and facts["title"] and facts["desc"] and facts["height"] > 50, facts
         assert facts["table"], f"chart {i} has no table beside it"
     scores = svg_facts(page, "#om-chart-scores-title >> xpath=..")
     assert {u.removeprefix(url + lang) for u in scores["links"]} == {model_path(m) for m in catalog}
