@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install site test serve validate schema translations i18n-compile i18n-status browser clean
+.PHONY: install site test test-fast serve validate schema translations i18n-compile i18n-status browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,12 @@ $(AXE):
 test: $(STAMP) browser $(AXE)
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest -q
+
+# The fast tier, for contributors: every test except those that drive Chromium, run MkDocs or are
+# marked slow (tests/conftest.py finds the first two by what they call).
+test-fast: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/python -m pytest -q -m "not browser and not build and not slow"
 
 clean:
 	rm -rf build site .pytest_cache

@@ -112,6 +112,17 @@ def test_refresh_rejects_ids_outside_the_catalog(bare_project, tmp_path):
     assert result.returncode == 2 and "did you mean 'allenai/OLMo-7B'?" in result.stderr and not fake.log
 
 
+def test_offline_mode_stops_every_request(bare_project, tmp_path):
+    with FakeHub() as fake:
+        serve_catalog(fake, bare_project / "data")
+        env = {**hub_env(fake, tmp_path), "HF_HUB_OFFLINE": "1"}
+        result = subprocess.run([sys.executable, "-m", "generator", "refresh", "allenai/OLMo-7B", "--timeout", "2"],
+                                cwd=bare_project, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1 and "offline mode" in result.stdout + result.stderr
+    assert fake.log == [], "a request left the process in offline mode"
+
+
+@pytest.mark.slow
 def test_kill_9_during_a_refresh_leaves_no_half_written_file(bare_project, tmp_path):
     data = bare_project / "data"
     catalog = load_catalog(data)

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -45,6 +46,9 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.extend(process.stderr), daemon=True)
+    reader.start()
     try:
         assert wait_for(lambda: "OLMo" in fetch(url)), "server did not come up"
         family = project / "data" / "families" / "olmo.yml"
@@ -60,9 +64,10 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         assert wait_for(lambda: "(edited)" in fetch(url)), "template change was not re-rendered"
         # A broken edit keeps the last good pages and says what is wrong.
         family.write_text("id: [broken\n")
-        time.sleep(3)
-        assert wait_for(lambda: "OLMo Renamed" in fetch(url))
+        assert wait_for(lambda: any("olmo.yml:2:1: (file): YAML syntax" in line for line in err)), \
+            "the broken edit was not reported"
+        assert "OLMo Renamed" in fetch(url)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        _, err = process.communicate(timeout=30)
-    assert "olmo.yml:2:1: (file): YAML syntax" in err
+        process.wait(timeout=30)
+        reader.join(timeout=30)
