@@ -151,7 +151,7 @@ def load_catalog(root: Path) -> Catalog:
                                                broken_families, broken_licenses))
         if not (doc and model):
             raw_id = doc.data.get("id") if doc and isinstance(doc.data, dict) else None
-            unreadable.add(str(raw_id) if raw_id else path.stem.replace("__", "/"))
+            unreadable.add(str(raw_id) if raw_id else schema.model_id_of(path.stem))
             continue
         if model.id in models:
             first = documents[model.id].display

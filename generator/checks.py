@@ -12,7 +12,7 @@ from generator.source import Document
 
 def model_filename(model_id: str) -> str:
     """The file name a model with ``model_id`` must have."""
-    return model_id.replace("/", "__") + ".yml"
+    return schema.file_stem(model_id) + ".yml"
 
 
 def display_path(path: Path, root: Path) -> str:

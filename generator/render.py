@@ -52,7 +52,7 @@ def url_attr(url: str) -> Markup:
 
 def model_page(model_id: str) -> str:
     """The path, under the docs folder, of a model's page."""
-    return "models/" + model_id.replace("/", "__") + ".md"
+    return "models/" + schema.file_stem(model_id) + ".md"
 
 
 def family_page(family_id: str) -> str:

@@ -75,6 +75,17 @@ Text = Annotated[StrictStr, Field(min_length=1, max_length=300)]
 Prose = Annotated[StrictStr, Field(max_length=2000)]
 
 
+def file_stem(model_id: str) -> str:
+    """The name every file about a model takes after its Hub id, ``org/name`` -> ``org__name``: its
+    data file, its page and its badge. The one place this rule is written."""
+    return model_id.replace("/", "__")
+
+
+def model_id_of(stem: str) -> str:
+    """The Hub id a file stem made by :func:`file_stem` stands for."""
+    return stem.replace("__", "/", 1)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 

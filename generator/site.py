@@ -88,10 +88,11 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     files: dict[str, str | bytes] = {rel: content for rel, content in tree.items()
                                      if not rel.endswith(tuple(f".{locale}.md" for locale in others))}
     originals = sorted(rel for rel in files if rel.endswith(".md"))
+    generated: dict[str, str] = {}
     for lang in langs:
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
-        files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
+        generated.update(render_pages(catalog, assessments, project.templates_dir, localizer))
         if lang.default:
             continue
         for page in originals:
@@ -101,10 +102,16 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             state = translation_status(page, original, translation, Path(name).name)
             files[name] = translate_page(original, translation, state.state == "stale",
                                          project.templates_dir, localizer)
-    files["api/models.json"] = models_json(catalog, assessments)
-    files["api/models.csv"] = models_csv(catalog, assessments)
+    generated["api/models.json"] = models_json(catalog, assessments)
+    generated["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
-        files[f"schema/{name}"] = text
+        generated[f"schema/{name}"] = text
+    clashes = sorted(set(generated) & set(tree))
+    if clashes:
+        raise BuildError(f"{project.pages_dir.name}/{clashes[0]}: the generator writes a page at this path; "
+                         "rename or move the hand-written page" + (f" (and {len(clashes) - 1} more)"
+                                                                   if len(clashes) > 1 else ""))
+    files.update(generated)
     written = sync_tree(project.docs_dir, files)
     return catalog, written
 

@@ -66,7 +66,7 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         family.write_text("id: [broken\n")
         assert wait_for(lambda: any("olmo.yml:2:1: (file): YAML syntax" in line for line in err)), \
             "the broken edit was not reported"
-        assert "OLMo Renamed" in fetch(url)
+        assert wait_for(lambda: "OLMo Renamed" in fetch(url)), "the last good page is no longer served"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
