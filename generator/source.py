@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import Problem
+from generator.indentation import find_indentation_problem
 
 MAX_BYTES = 256 * 1024
 """Catalog files are a few kilobytes; anything near this size is a mistake or an attack."""
@@ -159,6 +160,50 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
     return "check indentation and that text with ':' or '#' is quoted"
 
 
+# The parser's names for what it expected or found, in a contributor's words.
+_TOKENS = {"<block end>": "the end of the indented block", "<block mapping start>": "a key indented differently",
+           "<block sequence start>": "a list item indented differently",
+           "<block collection start>": "an indented block",
+           "<stream end>": "the end of the file", "<document start>": "'---'", "<document end>": "'...'",
+           "<scalar>": "a value", "<flow mapping end>": "'}'", "<flow sequence end>": "']'"}
+
+
+def _plain(text: str) -> str:
+    for token, words in _TOKENS.items():
+        text = text.replace(f"'{token}'", words).replace(token, words)
+    return text.replace("while parsing a block mapping", "in this block of keys:") \
+        .replace("while parsing a block collection", "in this list:")
+
+
+def _about_structure(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the parser's complaint is about how blocks are nested (what indentation decides)."""
+    words = f"{exc.context or ''} {exc.problem or ''}"
+    return "block" in words or "mapping values are not allowed" in words or "simple key" in words
+
+
+def _tab_advice(line: str, at: int) -> tuple[str, str]:
+    """What a tab at index ``at`` of ``line`` is doing there, and what to write instead.
+
+    YAML forbids tabs only in indentation; elsewhere they are legal but invisible, so the catalog
+    refuses them everywhere, with advice that fits where this one is."""
+    before, after = line[:at], line[at:].lstrip(" \t")
+    if not before.strip(" "):
+        return "tab character in the indentation", "indent with spaces; YAML does not allow tabs for indentation"
+    quote = ""
+    for char in before:
+        if quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote = char
+    if quote:
+        return "tab character inside a quoted value", "replace it with a space; a tab does not show in most editors"
+    if after.startswith("#"):
+        return "tab character before a comment", "separate the comment from the value with spaces"
+    if "#" in before:
+        return "tab character in a comment", "replace it with a space"
+    return "tab character in a value", "replace it with a space; a tab does not show in most editors"
+
+
 def _tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
@@ -167,8 +212,8 @@ def parse_yaml(text: str, display: str) -> Document:
     """Parse ``text`` (the contents of the file shown as ``display``); raises YamlProblem."""
     if "\t" in text:
         line, col = _position(text, text.index("\t"))
-        raise YamlProblem(Problem(display, line, col, "", "tab character in the file",
-                                  "indent with spaces; YAML does not allow tabs for indentation"))
+        message, hint = _tab_advice(text.splitlines()[line - 1], col - 1)
+        raise YamlProblem(Problem(display, line, col, "", message, hint))
     invisible = _INVISIBLE.search(text)
     if invisible:
         line, col = _position(text, invisible.start())
@@ -188,7 +233,11 @@ def parse_yaml(text: str, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        misplaced = find_indentation_problem(text) if _about_structure(exc) else None
+        if misplaced and misplaced.line <= line:
+            raise YamlProblem(Problem(display, misplaced.line, misplaced.column, ".".join(misplaced.path),
+                                      misplaced.message, misplaced.hint)) from None
+        message = " ".join(_plain(str(part)) for part in (exc.context, exc.problem) if part)
         raise YamlProblem(Problem(display, line, col, "", f"YAML syntax: {message}", _syntax_hint(exc))) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
