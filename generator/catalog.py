@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import schema
 from generator.checks import check_criteria, check_hub, check_lineage, check_model, display_path, model_filename
-from generator.errors import CatalogError, Problem
+from generator.errors import CatalogError, Problem, SelectionError, did_you_mean
 from generator.messages import M, describe, validate_as
 from generator.source import Document, YamlProblem, read_yaml
 
@@ -57,6 +58,27 @@ class Catalog:
             seen.add(model.id)
             depth += 1
         return depth
+
+    def select(self, model_ids: Iterable[str] = (), families: Iterable[str] = ()) -> list[str]:
+        """The ids of ``model_ids`` plus every model of ``families``; all models when both are empty.
+
+        Raises SelectionError naming an id or family that is not in the catalog (with a did-you-mean),
+        or when the families chosen have no models.
+        """
+        model_ids, families = list(model_ids), list(families)
+        for model_id in model_ids:
+            if model_id not in self.models:
+                raise SelectionError(f"'{model_id}' is not in the catalog. {did_you_mean(model_id, self.models)}",
+                                     "MODEL_ID")
+        for family in families:
+            if family not in self.families:
+                raise SelectionError(f"unknown family '{family}'. {did_you_mean(family, self.families)}", "--family")
+        if not model_ids and not families:
+            return sorted(self.models)
+        ids = set(model_ids) | {m.id for m in self.models.values() if m.family in families}
+        if not ids:
+            raise SelectionError("the chosen families have no models in the catalog", "--family")
+        return sorted(ids)
 
     def license_of(self, model: schema.Model) -> schema.License:
         return self.licenses[model.license]

@@ -162,6 +162,16 @@ class LanguageStatus:
     def count(self, state: str) -> int:
         return sum(1 for p in self.pages if p.state == state)
 
+    def as_dict(self) -> dict:
+        """The report as ``openmodels i18n status --json`` prints it."""
+        return {
+            "lang": self.locale,
+            "pages": {state: [p.page for p in self.pages if p.state == state]
+                      for state in ("translated", "stale", "missing")},
+            "strings": {"translated": self.strings.translated, "fuzzy": self.strings.fuzzy,
+                        "untranslated": self.strings.untranslated, "share": round(self.strings.share, 4)},
+        }
+
 
 def original_pages(pages_dir: Path, locales: list[str]) -> list[str]:
     """Hand-written original pages (no language suffix), relative to ``pages_dir``."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from generator import schema
+from generator.files import write_if_changed
 
 EXAMPLE_VALUES: dict[str, str] = {
     "Model.id": "allenai/OLMo-7B",
@@ -67,3 +69,17 @@ def schema_files(component_keys: list[str]) -> dict[str, str]:
         "model.schema.json": json.dumps(model_schema(component_keys), indent=2, sort_keys=True) + "\n",
         "family.schema.json": json.dumps(family_schema(), indent=2, sort_keys=True) + "\n",
     }
+
+
+def update_schema_files(schema_dir: Path, component_keys: list[str], write: bool) -> list[Path]:
+    """With ``write``, bring the files in ``schema_dir`` up to date and return those written; without,
+    return those that are missing or out of date, writing nothing."""
+    changed = []
+    for name, text in schema_files(component_keys).items():
+        path = schema_dir / name
+        if write:
+            if write_if_changed(path, text):
+                changed.append(path)
+        elif not path.is_file() or path.read_text(encoding="utf-8") != text:
+            changed.append(path)
+    return changed

@@ -35,8 +35,9 @@ def hub_env(fake: FakeHub, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def refresh(project: Path, fake: FakeHub, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "refresh", "--timeout", "2", *args], cwd=project,
+def refresh(project: Path, fake: FakeHub, tmp_path: Path, *args: str,
+            command: str = "refresh") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", command, "--timeout", "2", *args], cwd=project,
                           env=hub_env(fake, tmp_path), capture_output=True, text=True, timeout=60, check=False)
 
 
@@ -175,6 +176,7 @@ def test_validate_warns_about_licence_drift_and_lineage(bare_project):
     result = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=bare_project, capture_output=True,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert result.returncode == 0 and "Valid, with 2 warning(s)." in result.stdout
+    assert "licence drift" in result.stderr and "licence drift" not in result.stdout, "warnings go to stderr"
 
 
 def test_a_broken_snapshot_is_reported_like_any_catalog_file(bare_project):
@@ -227,8 +229,8 @@ def test_discover_reports_top_finetunes_and_writes_no_catalog_entry(bare_project
         fake.add(synthetic_model("allenai/OLMo-7B-Instruct", downloads=500,
                                  tags=["base_model:finetune:allenai/OLMo-7B"]))
         report = tmp_path / "discover.md"
-        result = refresh(bare_project, fake, tmp_path, "--discover", "--family", "olmo", "--limit", "3",
-                         "--report", str(report))
+        result = refresh(bare_project, fake, tmp_path, "--family", "olmo", "--limit", "3",
+                         "--report", str(report), command="discover")
     assert result.returncode == 0, result.stderr
     text = report.read_text()
     assert text in result.stdout
