@@ -26,6 +26,7 @@ MAX_DEPTH = 20
 """No catalog file needs deeper nesting than this."""
 
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str")}
+_STR = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 # Characters that change how text is displayed without being seen (Trojan Source, CVE-2021-42574):
@@ -111,6 +112,8 @@ class _Builder:
         return self.scalar(node, keys)
 
     def scalar(self, node: yaml.ScalarNode, keys: KeyPath) -> Any:
+        if node.tag == _STR:
+            return node.value  # what the constructor would return, without its per-node bookkeeping
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates stay text so that '2024-02' and '2024-02-01' are handled alike by the schema.
             return node.value
@@ -220,10 +223,45 @@ def parse_yaml(text: str, display: str) -> Document:
         raise YamlProblem(Problem(display, line, col, "",
                                   f"invisible control character U+{ord(invisible.group()):04X} in the file",
                                   "delete it: it can make text display differently from what it says"))
+    node = _fast_compose(text)
+    if node is _UNSURE:
+        node = _exact_compose(text, display)
+    builder = _Builder(display)
+    data = builder.build(node) if node is not None else None
+    return Document(Path(display), display, data, builder.positions)
+
+
+_UNSURE = object()
+_FastLoader = getattr(yaml, "CSafeLoader", None)
+
+
+def _fast_compose(text: str) -> Any:
+    """The node tree composed by libyaml's C parser, or _UNSURE when the exact parser must decide.
+
+    libyaml is about ten times faster than PyYAML's Python parser and gives the same node tree and
+    the same (line, column) marks for plain catalog data. Everything it might treat differently
+    goes to the exact parser, which also words every error: a file with an anchor or alias (the C
+    composer cannot stop at the first one, and ``&`` or ``*`` anywhere is enough to be careful), and
+    any file libyaml refuses (it caps nesting at 1000 levels, so no input can exhaust its stack).
+    """
+    if _FastLoader is None or "&" in text or "*" in text:
+        return _UNSURE
+    try:
+        loader = _FastLoader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return _UNSURE
+
+
+def _exact_compose(text: str, display: str) -> yaml.Node | None:
+    """Compose with PyYAML's Python parser; raises YamlProblem with its exact position and a hint."""
     try:
         loader = _Loader(text)
         try:
-            node = loader.get_single_node()
+            return loader.get_single_node()
         finally:
             loader.dispose()
     except _AnchorFound as found:
@@ -248,9 +286,6 @@ def parse_yaml(text: str, display: str) -> Document:
         raise YamlProblem(Problem(display, 1, 1, "", f"YAML syntax: {exc}")) from None
     except RecursionError:
         raise YamlProblem(Problem(display, 1, 1, "", "nesting too deep to be catalog data")) from None
-    builder = _Builder(display)
-    data = builder.build(node) if node is not None else None
-    return Document(Path(display), display, data, builder.positions)
 
 
 def read_yaml(path: Path, display: str | None = None) -> Document:
