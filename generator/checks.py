@@ -6,7 +6,6 @@ from pathlib import Path
 
 from generator import schema
 from generator.errors import Problem, did_you_mean, shown
-from generator.messages import EXAMPLES
 from generator.source import Document
 
 
@@ -65,8 +64,8 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
     if not isinstance(family, str) or family in broken_families:
         pass
     elif family not in families:
-        problems.append(doc.problem(("family",), f"unknown family {shown(family)}",
-                                    did_you_mean(family, families) or EXAMPLES["family"]))
+        hint = did_you_mean(family, families) or schema.field_hint(schema.Model.model_fields["family"])
+        problems.append(doc.problem(("family",), f"unknown family {shown(family)}", hint))
     elif path.parent.name != family or path.parent.parent != root / "models":
         folder = path.parent.name if path.parent.parent == root / "models" else None
         hint = f"move it to data/models/{family}/"

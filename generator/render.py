@@ -264,8 +264,6 @@ def _insert_after_title(page: str, notice: str) -> str:
 
 def describe_schema() -> list[dict[str, Any]]:
     """The catalog's file formats, field by field, for the data format page."""
-    from generator.schema_export import EXAMPLE_VALUES
-
     described = []
     for cls, where in ((schema.Model, "data/models/<family>/<org>__<name>.yml"),
                        (schema.Component, "each entry under a model's components"),
@@ -278,7 +276,7 @@ def describe_schema() -> list[dict[str, Any]]:
                 "name": name,
                 "required": info.is_required(),
                 "description": info.description or "",
-                "example": EXAMPLE_VALUES.get(f"{cls.__name__}.{name}", ""),
+                "example": schema.show_example(info.examples[0]) if info.examples else "",
             })
         described.append({"name": cls.__name__, "where": where, "doc": (cls.__doc__ or "").strip(), "fields": fields})
     return described

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import types
+import typing
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic.fields import FieldInfo
 
 LEVELS = ("open", "partial", "closed", "unknown", "not_applicable")
 KINDS = ("base", "continued-pretraining", "fine-tune", "instruct", "chat")
@@ -102,47 +105,93 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
 
+def _hint(text: str) -> dict:
+    """What a contributor is told about a wrong value of a field, in place of the plain 'e.g. {example}'
+    (see :func:`field_hint`); ``{example}`` in it stands for the field's examples."""
+    return {"hint": text}
+
+
+def show_example(value: object) -> str:
+    """An example value as it would be written in a YAML file (flow style for lists and mappings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(show_example(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {show_example(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def field_hint(info: FieldInfo, item: bool = False) -> str:
+    """The hint for a wrong value of a field: its choices, or what it holds and a short example (of
+    one item of a list with ``item``). Derived from the field's annotation, ``examples`` and ``hint``."""
+    choices = _choices(info.annotation)
+    if choices:
+        return "one of: " + ", ".join(choices)
+    examples = [e[0] if item and isinstance(e, list) and e else e for e in info.examples or []]
+    template = (info.json_schema_extra or {}).get("hint", "e.g. {example}" if examples else "")
+    return template.format(example=" or ".join(show_example(e) for e in examples))
+
+
+def _choices(annotation: object) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is Literal:
+        return typing.get_args(annotation)
+    for arg in typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else ():
+        if typing.get_origin(arg) is Literal:
+            return typing.get_args(arg)
+    return ()
+
+
 class Component(_Strict):
     """How open one component of a model is, and why we think so."""
 
-    level: Level
+    level: Level = Field(examples=["open"])
     """One of open, partial, closed, unknown or not_applicable (see data/criteria.yml)."""
-    evidence: list[Url] = Field(default_factory=list, max_length=20)
+    evidence: list[Url] = Field(default_factory=list, max_length=20,
+                                examples=[["https://arxiv.org/abs/2402.00838"]])
     """Links (http or https) to the pages that support the level. Required unless the level is
     unknown or not_applicable."""
-    note: Prose = ""
+    note: Prose = Field("", examples=["The full pre-training corpus is published on the Hub."],
+                        json_schema_extra=_hint("one or two sentences in your own words"))
     """One or two sentences, in your own words, on what the evidence shows."""
 
 
 class Model(_Strict):
     """One released version of a model, as published on the Hugging Face Hub."""
 
-    id: RepoId
+    id: RepoId = Field(examples=["allenai/OLMo-7B"])
     """The Hub repo id, e.g. 'allenai/OLMo-7B'. The file is named after it, with '/' as '__'."""
-    name: Text
+    name: Text = Field(examples=["OLMo 7B"])
     """The display name, e.g. 'OLMo 7B'."""
-    family: Slug
+    family: Slug = Field(examples=["olmo"], json_schema_extra=_hint("the name of a file in data/families/ without "
+                                                                    ".yml, e.g. {example}"))
     """The id of the family this model belongs to (a file in data/families/)."""
-    kind: Kind
+    kind: Kind = Field(examples=["base"])
     """What sort of release this is: base, continued-pretraining, fine-tune, instruct or chat."""
-    base_model: RepoId | None = None
+    base_model: RepoId | None = Field(None, examples=["meta-llama/Llama-2-7b-hf"],
+                                      json_schema_extra=_hint("e.g. {example}, or leave it out"))
     """The Hub id of the model this one was derived from, if any; it must be in the catalog."""
-    release_date: ReleaseDate | None = None
+    release_date: ReleaseDate | None = Field(None, examples=["2024-02-01", "2024-02"])
     """When the model was released: YYYY-MM-DD, or YYYY-MM when the day is not known."""
-    parameters: Annotated[StrictInt, Field(gt=0)] | None = None
+    parameters: Annotated[StrictInt, Field(gt=0)] | None = Field(
+        None, examples=[7000000000], json_schema_extra=_hint("a whole number, e.g. {example} for 7B"))
     """The headline parameter count given by the developer, e.g. 7000000000 for '7B'."""
-    license: LicenseId
+    license: LicenseId = Field(examples=["Apache-2.0"],
+                               json_schema_extra=_hint("an id from data/licenses.yml, e.g. {example}"))
     """The licence of the weights: an id from data/licenses.yml."""
-    components: dict[StrictStr, Component]
+    components: dict[StrictStr, Component] = Field(
+        examples=[{"training_data": {"level": "open", "evidence": ["https://huggingface.co/datasets/allenai/dolma"],
+                                     "note": "The full pre-training corpus is published on the Hub."}}],
+        json_schema_extra=_hint("each key of data/criteria.yml with its level, evidence and note"))
     """The openness of each component: every key of data/criteria.yml, each exactly once."""
 
 
 class Link(_Strict):
     """A titled link."""
 
-    title: Text
+    title: Text = Field(examples=["Technical report"])
     """What the link points at, e.g. 'Technical report'."""
-    url: Url
+    url: Url = Field(examples=["https://arxiv.org/abs/2402.00838"])
     """The address (http or https)."""
 
 
@@ -183,34 +232,39 @@ class ComponentTranslation(_Strict):
 class Family(_Strict):
     """A family of models from one organisation, e.g. Llama 2."""
 
-    id: Slug
+    id: Slug = Field(examples=["olmo"])
     """The family id; the file is data/families/<id>.yml and its models live in data/models/<id>/."""
-    name: Text
+    name: Text = Field(examples=["OLMo"])
     """The display name, e.g. 'Llama 2'."""
-    organisation: Text
+    organisation: Text = Field(examples=["Allen Institute for AI"])
     """Who releases the family, e.g. 'Meta'."""
-    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)] = Field(
+        examples=["A family of language models released with their data and code."])
     """A short description of the family, in your own words."""
-    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] = Field(default_factory=list)
+    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=list, examples=[["Trained on the Dolma corpus"]])
     """Short facts readers should know, e.g. 'Mixture-of-experts with 8 experts per layer'."""
-    links: list[Link] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list,
+                              examples=[[{"title": "Paper", "url": "https://arxiv.org/abs/2402.00838"}]])
     """Papers, announcements and repositories about the family."""
-    translations: dict[Locale, FamilyTranslation] = Field(default_factory=dict)
+    translations: dict[Locale, FamilyTranslation] = Field(
+        default_factory=dict,
+        examples=[{"sv": {"summary": "En familj av språkmodeller som släpps med sin data och kod."}}])
     """The summary and key facts in other languages, by language code, e.g. sv."""
 
 
 class License(_Strict):
     """One licence of the registry in data/licenses.yml."""
 
-    id: LicenseId
+    id: LicenseId = Field(examples=["Apache-2.0"])
     """The SPDX identifier where one exists, 'LicenseRef-...' otherwise."""
-    name: Text
+    name: Text = Field(examples=["Apache License 2.0"])
     """The licence's full name."""
-    url: Url
+    url: Url = Field(examples=["https://www.apache.org/licenses/LICENSE-2.0"])
     """Where the licence text can be read."""
-    osi_approved: StrictBool
+    osi_approved: StrictBool = Field(examples=[True])
     """True only when the Open Source Initiative has approved the licence."""
-    hub_ids: list[StrictStr] = Field(default_factory=list)
+    hub_ids: list[StrictStr] = Field(default_factory=list, examples=[["apache-2.0"]])
     """The licence ids the Hugging Face Hub uses for it, e.g. 'apache-2.0' or 'llama2'."""
 
 

@@ -9,35 +9,6 @@ from typing import Any
 from generator import schema
 from generator.files import write_if_changed
 
-EXAMPLE_VALUES: dict[str, str] = {
-    "Model.id": "allenai/OLMo-7B",
-    "Model.name": "OLMo 7B",
-    "Model.family": "olmo",
-    "Model.kind": "base",
-    "Model.base_model": "meta-llama/Llama-2-7b-hf",
-    "Model.release_date": "2024-02-01",
-    "Model.parameters": "7000000000",
-    "Model.license": "Apache-2.0",
-    "Model.components": "training_data: {level: open, evidence: [...], note: ...}",
-    "Component.level": "open",
-    "Component.evidence": "[https://huggingface.co/datasets/allenai/dolma]",
-    "Component.note": "The full pre-training corpus is published on the Hub.",
-    "Family.id": "olmo",
-    "Family.name": "OLMo",
-    "Family.organisation": "Allen Institute for AI",
-    "Family.summary": "A family of language models released with their data and code.",
-    "Family.key_facts": "[Trained on the Dolma corpus]",
-    "Family.links": "[{title: Paper, url: https://arxiv.org/abs/2402.00838}]",
-    "Family.translations": "{sv: {summary: En familj av språkmodeller som släpps med sin data och kod.}}",
-    "Link.title": "Paper",
-    "Link.url": "https://arxiv.org/abs/2402.00838",
-    "License.id": "Apache-2.0",
-    "License.name": "Apache License 2.0",
-    "License.url": "https://www.apache.org/licenses/LICENSE-2.0",
-    "License.osi_approved": "true",
-    "License.hub_ids": "[apache-2.0]",
-}
-
 
 def model_schema(component_keys: list[str]) -> dict[str, Any]:
     """JSON Schema of a model file; the component keys come from data/criteria.yml."""
