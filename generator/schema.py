@@ -345,7 +345,12 @@ class LevelDef(_Strict):
     score: StrictFloat | StrictInt | None
     """Points this level earns (0 to 1); null leaves the component out of the score."""
     flagged: StrictBool = False
-    """Whether the level is called out to readers as a gap in what we know."""
+    """Whether the level is called out to readers as a gap in what we know; the verdicts treat a
+    requirement on a flagged component as not known either way."""
+    meets_requirements: StrictBool = False
+    """Whether a component at this level satisfies a verdict's 'must be open'."""
+    needs_evidence: StrictBool = True
+    """Whether a component at this level must cite at least one evidence link."""
 
 
 class GroupDef(_Strict):
@@ -406,6 +411,8 @@ class OsaidVerdict(_Strict):
     """The component about training data: open passes, partial passes only with documentation."""
     data_documentation: StrictStr
     """The component that, when open, makes partial training data count as documented."""
+    data_documented_levels: list[Level] = Field(default_factory=list)
+    """Levels of the data component that pass when the documentation component meets the requirements."""
 
 
 class MofClass(_Strict):
