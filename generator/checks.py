@@ -94,10 +94,10 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
                                         did_you_mean(str(key), criteria.keys) or "see data/criteria.yml"))
         elif isinstance(comp, dict) and comp.get("level") in schema.LEVELS and not comp.get("evidence") \
                 and criteria.level(comp["level"]).needs_evidence:
+            gaps = " or ".join(lv.key for lv in criteria.levels if lv.flagged and not lv.needs_evidence)
             problems.append(doc.problem(("components", key, "evidence"),
                                         f"level '{comp['level']}' needs at least one evidence link",
-                                        "add the URL that supports it, or set level: "
-                                        + " or ".join(lv.key for lv in criteria.levels if not lv.needs_evidence)))
+                                        f"add the URL that supports it, or set level: {gaps}"))
     return problems
 
 
