@@ -123,7 +123,29 @@ def on_page_context(context, page, config, nav):
         translation = alternates.get(alternate.get("lang"))
         if translation is not None:
             alternate["link"] = translation.url
+    context["om_search_locale"] = search_locale(context, config)
     return context
+
+
+def search_locale(context: dict, config) -> str | None:
+    """The language whose own search index this page loads (templates/theme/main.html), or None for
+    the default language's.
+
+    The one place that reads the page language the i18n plugin puts in the context
+    (``i18n_page_locale``, ``i18n_config``). If an upgrade of the plugin drops them, the build
+    fails here rather than quietly giving Swedish readers English search results.
+    """
+    if "i18n" not in config.plugins:
+        return None
+    try:
+        locale, languages = context["i18n_page_locale"], context["i18n_config"].languages
+    except (KeyError, AttributeError):
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError("mkdocs-static-i18n no longer puts i18n_page_locale and i18n_config in the page "
+                          "context; generator/mkdocs_hooks.py:search_locale needs updating") from None
+    default = next(lang.locale for lang in languages if lang.default)
+    return locale if locale and locale != default else None
 
 
 def on_template_context(context, template_name, config):
