@@ -21,6 +21,7 @@ from generator.openness import assess_catalog
 from generator.render import Localizer, render_pages, translate_page
 from generator.schema_export import schema_files
 from generator.search import split_search_index
+from generator.trackers import load_trackers
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     """
     catalog = load_catalog(project.data_dir)
     assessments = assess_catalog(catalog)
+    trackers = load_trackers(project.data_dir, catalog)
     every = languages(project.config_file)
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
@@ -91,7 +93,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     for lang in langs:
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
-        files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
+        files.update(render_pages(catalog, assessments, project.templates_dir, localizer, trackers))
         if lang.default:
             continue
         for page in originals:
@@ -101,7 +103,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             state = translation_status(page, original, translation, Path(name).name)
             files[name] = translate_page(original, translation, state.state == "stale",
                                          project.templates_dir, localizer)
-    files["api/models.json"] = models_json(catalog, assessments)
+    files["api/models.json"] = models_json(catalog, assessments, trackers)
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
         files[f"schema/{name}"] = text

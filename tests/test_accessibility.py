@@ -10,7 +10,8 @@ from browser import chromium, serve_directory
 AXE = Path(__file__).resolve().parent.parent / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/lesson/", "/lesson/criteria/", "/methodology/", "/families/", "/families/olmo/",
          "/families/llama-2/", "/models/allenai__OLMo-7B/", "/models/meta-llama__Llama-3.1-8B-Instruct/",
-         "/reference/criteria/", "/reference/data-format/", "/sv/", "/sv/families/falcon/",
+         "/reference/criteria/", "/reference/data-format/", "/trackers/", "/sv/", "/sv/families/falcon/",
+         "/sv/trackers/",
          "/sv/models/tiiuae__falcon-40b/"]
 
 
