@@ -48,7 +48,13 @@ def models_document(catalog: Catalog, assessments: dict[str, Assessment], tracke
                          "levels": {k: c.level for k, c in view.components.items()},
                          "disagrees": list(view.disagrees)}
                 for source, view in sorted(views.items())}
-    return {"schema_version": SCHEMA_VERSION, "models": models}
+    document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "models": models}
+    if trackers is not None and trackers.mapping is not None:
+        # The trackers' levels travel with the credit their licences ask for.
+        document["trackers"] = {source: {"name": info.name, "url": info.home, "license": info.license,
+                                         "credit": info.citation or info.copyright}
+                                for source in ("eosai", "mot") for info in [trackers.info(source)]}
+    return document
 
 
 def models_json(catalog: Catalog, assessments: dict[str, Assessment], trackers=None) -> str:

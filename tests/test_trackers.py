@@ -262,3 +262,39 @@ def test_read_mot_names_no_models_folder(tmp_path, config):
 
     with pytest.raises(TrackerImportError, match="no models/ folder"):
         read_mot(tmp_path, config[0].mot, MOT_COMMIT)
+
+
+# ---- hostile or broken files in the layer ------------------------------------------------------
+
+def test_hostile_text_in_the_layer_reaches_readers_as_text(imported, catalog):
+    from generator.openness import assess_catalog
+    from generator.render import render_pages
+
+    root, _, _ = imported
+    path = root / "data" / "trackers" / "mot" / "Falcon-40B.yml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("name: Falcon-40B", "name: <script>alert(1)</script>"), encoding="utf-8")
+    try:
+        trackers = load_trackers(root / "data", catalog)
+        pages = render_pages(catalog, assess_catalog(catalog), ROOT / "templates", trackers=trackers)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    assert "<script>" not in pages["models/tiiuae__falcon-40b.md"] + pages["trackers.md"]
+    assert "&#60;script&#62;" in pages["trackers.md"]
+
+
+def test_a_bad_link_in_the_layer_is_reported_with_its_place(imported, catalog):
+    from generator.errors import CatalogError
+
+    root, _, _ = imported
+    path = root / "data" / "trackers" / "eosai" / "OLMo.yml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("- https://huggingface.co/datasets/allenai/dolma3_mix-5.5T-1125",
+                                     "- javascript:alert(1)", 1), encoding="utf-8")
+    try:
+        with pytest.raises(CatalogError) as caught:
+            load_trackers(root / "data", catalog)
+    finally:
+        path.write_text(original, encoding="utf-8")
+    problem = caught.value.problems[0]
+    assert problem.path == "data/trackers/eosai/OLMo.yml" and "javascript" in problem.message

@@ -85,3 +85,6 @@ def test_models_json_gains_an_optional_trackers_object(built_site: Path):
     llama = models["meta-llama/Meta-Llama-3-70B-Instruct"]["trackers"]
     assert llama["eosai"]["url"] == "https://osai-index.eu/model/llama-3-instruct"
     assert any("trackers" not in m for m in document["models"])
+    # The levels travel with the credit the trackers' licences ask for.
+    assert document["trackers"]["eosai"]["credit"] == "doi:10.5281/zenodo.15386042"
+    assert document["trackers"]["mot"]["license"] == "MIT"
