@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from generator import schema
 from generator.catalog import Catalog
 from generator.errors import BuildError
 from generator.openness import Assessment
@@ -81,6 +82,18 @@ class Context:
         return f"[{md(family.name)}]({relative(self.page, family_page(family_id))})"
 
 
+def pick(ctx: Context, preferred: list[str], fallback: Callable[[schema.Model], bool], n: int = 8) -> list[str]:
+    """The preferred models the catalog holds; without any, up to ``n`` of its models that pass ``fallback``.
+
+    The examples are the lesson's, but a contributor's catalog (or a test's) may lack them: the
+    figure then shows what there is instead of failing.
+    """
+    present = [m for m in preferred if m in ctx.catalog.models]
+    if present:
+        return present
+    return sorted((m.id for m in ctx.catalog.models.values() if fallback(m)), key=str.lower)[:n]
+
+
 def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -136,7 +149,8 @@ def components(ctx: Context) -> Figure:
 
 def spectrum(ctx: Context) -> Figure:
     """From closed to fully open: example base models placed by their openness score, one row each."""
-    ids = sorted((m for m in SPECTRUM_MODELS if m in ctx.catalog.models), key=lambda m: (-ctx.score(m), ctx.name(m)))
+    ids = sorted(pick(ctx, SPECTRUM_MODELS, lambda m: m.base_model is None),
+                 key=lambda m: (-ctx.score(m), ctx.name(m)))
     name_w, left, scale, row_h, top = 150, 160, 480, 22, 44
     parts = ['<defs><linearGradient id="om-spectrum-grad"><stop offset="0" class="om-fig-stop-closed"/>'
              '<stop offset="1" class="om-fig-stop-open"/></linearGradient></defs>',
@@ -154,9 +168,11 @@ def spectrum(ctx: Context) -> Figure:
     for pct in (0, 25, 50, 75, 100):
         parts.append(text(left + pct / 100 * scale, axis_y + 4, ctx.loc.percent(pct / 100), "om-fig-small", "middle"))
     words = [f"{ctx.model_link(m)}: {ctx.percent(m)}" for m in ids]
-    words.append(md(ctx._("The score is the share of the twelve components that are open, partial ones counting half.")))
+    words.append(md(ctx._("The score is the share of the twelve components that are open, "
+                          "partial ones counting half.")))
     return Figure(ctx._("From closed to open: example models placed by their openness score"),
-                  ctx._("A scale from closed (0 %) to fully open (100 %), with one row and dot for each example model: ")
+                  ctx._("A scale from closed (0 %) to fully open (100 %), with one row and dot for each "
+                        "example model: ")
                   + "; ".join(f"{ctx.name(m)} {ctx.percent(m)}" for m in ids) + ".",
                   "".join(parts), left + scale + 50, axis_y + 10, words)
 
@@ -171,9 +187,9 @@ def lineage(ctx: Context) -> Figure:
         for child in sorted(m.id for m in models.values() if m.base_model == model_id):
             walk(child, depth + 1)
 
-    for base in LINEAGE_BASES:
-        if base in models:
-            walk(base, 0)
+    parents = {m.base_model for m in models.values() if m.base_model in models}
+    for base in pick(ctx, LINEAGE_BASES, lambda m: m.id in parents and m.base_model is None, 4):
+        walk(base, 0)
     row_h, indent, right, bar_w = 26, 40, 330, 100
     parts, words, last_at_depth = [], [], {}
     for i, (depth, model_id) in enumerate(rows):
@@ -219,7 +235,8 @@ def moe(ctx: Context) -> Figure:
     total = ctx.catalog.models[MIXTRAL].parameters if MIXTRAL in ctx.catalog.models else None
     facts = []
     if total:
-        billions = {"total": ctx.loc.number(round(total / 1e9, 1)), "active": ctx.loc.number(round(MIXTRAL_ACTIVE / 1e9, 1))}
+        billions = {"total": ctx.loc.number(round(total / 1e9, 1)),
+                    "active": ctx.loc.number(round(MIXTRAL_ACTIVE / 1e9, 1))}
         facts.append(_("Mixtral 8x7B: about %(total)s billion parameters in all, about %(active)s billion used "
                        "for each token.") % billions)
     words = [md(_("The router scores all eight experts for each token and picks the two best.")),
@@ -263,9 +280,9 @@ def families(ctx: Context) -> Figure:
 def memory(ctx: Context) -> Figure:
     """Memory the weights alone need at 16, 8 and 4 bits, for example models of the atlas."""
     _ = ctx._
-    ids = [m for m in MEMORY_MODELS if m in ctx.catalog.models and ctx.catalog.models[m].parameters]
+    ids = [m for m in pick(ctx, MEMORY_MODELS, lambda m: bool(m.parameters), 5) if ctx.catalog.models[m].parameters]
     precisions = [(2, _("16-bit")), (1, _("8-bit")), (0.5, _("4-bit"))]
-    top_gb = max(ctx.catalog.models[m].parameters * 2 / 1e9 for m in ids)
+    top_gb = max((ctx.catalog.models[m].parameters * 2 / 1e9 for m in ids), default=1)
     name_w, left, scale, bar_h, group_h = 150, 160, 440, 10, 44
     parts, words, described = [], [], []
     for i, m in enumerate(ids):
@@ -288,7 +305,7 @@ def memory(ctx: Context) -> Figure:
     return Figure(_("Memory for the weights alone, at 16, 8 and 4 bits per parameter"),
                   _("Three bars per model, one per precision; halving the bits halves the memory.") + " "
                   + "; ".join(described) + ".",
-                  "".join(parts), left + scale + 140, len(ids) * group_h, words)
+                  "".join(parts), left + scale + 140, max(len(ids), 1) * group_h, words)
 
 
 FIGURES: dict[str, Callable[[Context], Figure]] = {
