@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
-from generator.figures import expand_figures
 from generator.files import read_tree, recover, swap_in, sync_tree
-from generator.glossary import load_glossary, with_glossary
 from generator.i18n import languages, load_translations, translated_name, translation_status
 from generator.search import split_search_index
 
@@ -82,6 +80,8 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     # pay half a second for importing the schema (pydantic) and the templates (Jinja).
     from generator.api import models_csv, models_json
     from generator.catalog import load_catalog
+    from generator.figures import expand_figures
+    from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
     from generator.render import Localizer, render_pages, translate_page
     from generator.schema_export import schema_files
@@ -109,7 +109,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             text = original
             if not lang.default:
                 translation = tree[name].decode("utf-8") if name in tree else None
-                state = translation_status(page, original, translation, Path(name).name)
+                state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
                 text = translate_page(original, translation, state.state == "stale", project.templates_dir, localizer)
             # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
             text = expand_figures(text, name, catalog, assessments, localizer)
