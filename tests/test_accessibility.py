@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+# axe-core as shipped inside the axe-playwright-python wheel (a test dependency): no Node or npm.
+from axe_playwright_python.base import AXE_FILE_PATH as AXE
 from browser import chromium, serve_directory
 
-AXE = Path(__file__).resolve().parent.parent / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 LESSON = ["/lesson/", "/lesson/criteria/", "/lesson/benefits/", "/lesson/exploring/", "/lesson/choosing/",
           "/lesson/next-steps/"]
 PAGES = ["/", *LESSON, *(f"/sv{page}" for page in LESSON), "/methodology/", "/families/", "/families/olmo/",
@@ -18,7 +20,7 @@ PAGES = ["/", *LESSON, *(f"/sv{page}" for page in LESSON), "/methodology/", "/fa
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    assert AXE.is_file(), f"{AXE} is missing: `make test` installs axe-core from the npm registry"
+    assert AXE.is_file(), f"{AXE} is missing: `make install` installs axe-playwright-python, which ships it"
     return AXE.read_text(encoding="utf-8")
 
 
