@@ -213,6 +213,35 @@ def new(hf_id: str, family: str, root: str | None) -> None:
                f"  openmodels validate {shown}")
 
 
+@cli.command("new-family")
+@click.argument("family_id")
+@root_option
+def new_family(family_id: str, root: str | None) -> None:
+    """Start a new family: draft data/families/FAMILY_ID.yml to fill in, then add its models with `new`.
+
+    The draft has no translations; copying another family's file would carry that family's.
+    An existing file is never overwritten.
+
+    \b
+    Example:
+      openmodels new-family smollm
+      openmodels new HuggingFaceTB/SmolLM2-1.7B --family smollm
+    """
+    from generator.scaffold import ScaffoldError, draft_family, write_draft
+
+    project = _project(root)
+    try:
+        draft = draft_family(project.data_dir, family_id)
+        write_draft(draft)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    shown = _relative(draft.path, project.root)
+    click.echo(f"Wrote {shown}")
+    click.echo("Next: fill in its name, organisation, summary, key facts and links, add a model with\n"
+               f"  openmodels new ORG/NAME --family {family_id}\n"
+               f"then run\n  openmodels validate {shown}")
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root))

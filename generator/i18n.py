@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,31 +251,93 @@ def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str,
         raise I18nError(f"'{locale}' is already a language of {config_file.name}")
     name = name or babel_locale.get_display_name(locale).capitalize()
 
-    yaml_rt = YAML()
-    yaml_rt.preserve_quotes = True
-    yaml_rt.width = 120
-    config = yaml_rt.load(config_file.read_text(encoding="utf-8"))
+    text = config_file.read_text(encoding="utf-8")
+    config = YAML().load(text)
     titles = [next(iter(item)) for item in config.get("nav", []) if isinstance(item, dict)]
+    entry = {"locale": locale, "name": name, "build": True, "site_name": config["site_name"],
+             # Menu titles to translate; until then they read as in English.
+             "nav_translations": {title: title for title in titles}}
+    lines = text.split("\n")
+    # Lines are inserted from the bottom up, so the positions read from the file stay right.
+    edits: list[tuple[int, int, list[str]]] = []  # (line index, lines replaced, new lines)
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin:
-            plugin["i18n"]["languages"].append({
-                "locale": locale,
-                "name": name,
-                "build": True,
-                "site_name": config["site_name"],
-                # Menu titles to translate; until then they read as in English.
-                "nav_translations": {title: title for title in titles},
-            })
-        if isinstance(plugin, dict) and "search" in plugin and _search_supports(locale):
-            langs = plugin["search"].setdefault("lang", ["en"])
-            if locale not in langs:
-                langs.append(locale)
-    buffer = io.StringIO()
-    yaml_rt.dump(config, buffer)
+            langs = plugin["i18n"]["languages"]
+            line, col = langs.lc.item(len(langs) - 1)
+            end = _block_end(lines, line, col)
+            edits.append((end, 0, _entry_lines(entry, col - 2)))
+        if isinstance(plugin, dict) and isinstance(plugin.get("search"), dict) and _search_supports(locale):
+            edits.append(_search_lang_edit(lines, plugin["search"], locale))
     written = [new_catalog(locales_dir, locale)]
-    config_file.write_text(buffer.getvalue(), encoding="utf-8")
+    for at, replaced, new in sorted((e for e in edits if e), reverse=True):
+        lines[at:at + replaced] = new
+    config_file.write_text("\n".join(lines), encoding="utf-8")
     written.append(config_file)
     return [p.relative_to(root) for p in written]
+
+
+def _block_end(lines: list[str], start: int, col: int) -> int:
+    """The index after the last non-blank line of the block whose first line is ``start`` and whose
+    content starts at column ``col``: later lines indented less end it."""
+    end = start + 1
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].strip()
+        if not stripped:
+            continue
+        if len(lines[i]) - len(lines[i].lstrip(" ")) < col:
+            break
+        end = i + 1
+    return end
+
+
+def _yaml_scalar(value: object) -> str:
+    """``value`` written so that YAML reads it back unchanged."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    plain = (text and text == text.strip() and text[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in text
+             and " #" not in text and not text.endswith(":"))
+    if plain and yaml.safe_load(text) == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _entry_lines(entry: dict, dash: int) -> list[str]:
+    """A language entry as block YAML with its dash at column ``dash``, in the file's own layout."""
+    pad = " " * dash
+    out = []
+    for i, (key, value) in enumerate(entry.items()):
+        lead = pad + ("- " if i == 0 else "  ")
+        if isinstance(value, dict):
+            out.append(f"{lead}{key}:")
+            out += [f"{pad}    {_yaml_scalar(k)}: {_yaml_scalar(v)}" for k, v in value.items()]
+        else:
+            out.append(f"{lead}{key}: {_yaml_scalar(value)}")
+    return out
+
+
+def _search_lang_edit(lines: list[str], search: dict, locale: str) -> tuple[int, int, list[str]] | None:
+    """Add ``locale`` to the search plugin's ``lang``, changing that one line (or adding one)."""
+    langs = search.get("lang")
+    if langs is None:
+        line, col = search.lc.key(next(iter(search)))
+        return line, 0, [" " * col + f"lang: [en, {locale}]"]
+    if isinstance(langs, str):
+        langs = [langs]
+        line, _ = search.lc.value("lang")
+        key_line = lines[line]
+        return line, 1, [key_line[:key_line.index("lang:")] + f"lang: [{', '.join(langs + [locale])}]"]
+    if locale in langs:
+        return None
+    if langs.fa.flow_style():
+        line, _ = search.lc.value("lang")
+        flow = re.match(r"^(.*lang:\s*\[)([^\]]*)\](.*)$", lines[line])
+        if flow:
+            items = [item.strip() for item in flow.group(2).split(",") if item.strip()]
+            return line, 1, [f"{flow.group(1)}{', '.join(items + [locale])}]{flow.group(3)}"]
+        raise I18nError("search's lang list spans several lines; add the language to it by hand")
+    line, col = langs.lc.item(len(langs) - 1)
+    return line + 1, 0, [" " * (col - 2) + f"- {locale}"]
 
 
 def _search_supports(locale: str) -> bool:

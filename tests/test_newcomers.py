@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import shutil
 import tomllib
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import run_cli
 
 from generator.catalog import load_catalog
 from generator.errors import CatalogError
@@ -17,6 +19,47 @@ from generator.indentation import find_indentation_problem
 from generator.source import YamlProblem, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Point 2: starting a family.
+
+def test_new_for_a_family_that_does_not_exist_says_how_to_start_it(project):
+    result = run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project)
+    assert result.returncode == 1
+    assert "unknown family 'smollm'" in result.stderr and "olmo" not in result.stderr
+    assert "openmodels new-family smollm" in result.stderr
+
+
+def test_new_family_then_new_model_validates_once_filled_in(project):
+    result = run_cli("new-family", "smollm", cwd=project)
+    assert result.returncode == 0, result.stderr
+    path = project / "data" / "families" / "smollm.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "translations" not in yaml.safe_load(text) and "id: smollm" in text
+    # As drafted, validate asks for the blanks to be filled in, on their lines.
+    blank = run_cli("validate", cwd=project)
+    assert blank.returncode == 1 and "data/families/smollm.yml:6:7: name: must not be empty" in blank.stderr
+    path.write_text(text.replace('name: ""', 'name: "SmolLM"').replace('organisation: ""', 'organisation: "HF"')
+                    .replace('summary: ""', 'summary: "Small models."'), encoding="utf-8")
+    assert run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project).returncode == 0
+    assert (project / "data" / "models" / "smollm" / "HuggingFaceTB__SmolLM2-1.7B.yml").exists()
+    again = run_cli("new-family", "smollm", cwd=project)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert path.read_text(encoding="utf-8").count("SmolLM") == 1
+
+
+def test_a_copied_family_file_does_not_carry_its_translations(project):
+    source = (project / "data" / "families" / "olmo.yml").read_text(encoding="utf-8")
+    (project / "data" / "families" / "smollm.yml").write_text(source.replace("id: olmo", "id: smollm", 1))
+    result = run_cli("validate", cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"data/families/smollm.yml:\d+:\d+: translations.sv.summary: the same text as family 'olmo'",
+                     result.stderr), result.stderr
+
+
+def test_contributing_explains_how_to_start_a_family():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "openmodels new-family" in text and "copy an existing one" not in text
 
 
 # Point 3: a YAML indentation mistake is reported on its own line, in plain words, with the enclosing key.
@@ -56,6 +99,26 @@ def test_wrong_family_folder_names_both_mistakes(fixture_catalog):
     else:
         raise AssertionError("a model in another family's folder was accepted")
     assert problem.hint == "move it to data/models/demo/, or, if family: is the mistake, change it to other"
+
+
+# Point 7: `i18n init` changes only what it adds to mkdocs.yml.
+
+def test_i18n_init_changes_only_what_it_adds(project):
+    before = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    nav = yaml.safe_load("\n".join(before).replace("!ENV", ""))["nav"]
+    titles = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    assert run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
+    after = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    diff = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    removed = [line for line in diff if line.startswith("-")]
+    added = [line[1:] for line in diff if line.startswith("+")]
+    assert removed == ["-      lang: [en, sv]"], diff
+    assert added[0] == "      lang: [en, sv, de]"
+    assert added[1:] == ["        - locale: de", "          name: Deutsch", "          build: true",
+                         "          site_name: Open Models", "          nav_translations:",
+                         *(f"            {t}: {t}" for t in titles)]
+    assert [lang.locale for lang in languages(project / "mkdocs.yml")] == ["en", "sv", "de"]
 
 
 # Point 9: small inconsistencies.
