@@ -408,6 +408,7 @@ def i18n() -> None:
       openmodels i18n status
       openmodels i18n status --lang sv --json
       openmodels i18n init de --name Deutsch
+      openmodels i18n diff lesson/index.md --lang sv
       openmodels i18n mark-current lesson/index.md --lang sv
     """
 
@@ -450,7 +451,8 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
                    f"({s.strings.translated}/{s.strings.total}, {s.strings.fuzzy} fuzzy)")
         for page in s.pages:
             if page.state != "translated":
-                click.echo(f"  {page.state:8} {page.page}")
+                click.echo(f"  {page.state:8} {page.page}" + (f"  (what changed: openmodels i18n diff {page.page} "
+                                                                f"--lang {s.locale})" if page.state == "stale" else ""))
 
 
 @i18n.command("init")
@@ -472,6 +474,29 @@ def i18n_init(lang: str, name: str | None, root: str | None) -> None:
     for path in init_language(project.root, project.config_file, project.locales_dir, lang, name):
         click.echo(f"wrote {path}")
     click.echo(f"Next: translate templates/locales/{lang}/LC_MESSAGES/messages.po and add site_src/*.{lang}.md pages.")
+
+
+@i18n.command("diff")
+@click.argument("page")
+@click.option("--lang", required=True, help="The translation's language.")
+@root_option
+def i18n_diff(page: str, lang: str, root: str | None) -> None:
+    """Show how PAGE's original changed since its translation was made (PAGE as under site_src/).
+
+    The translation's source_hash names the version of the original it matches; git history holds
+    that version's text. Changes of whitespace alone are not shown and do not make a page stale.
+    After updating the translation, record it with `i18n mark-current`.
+
+    \b
+    Example:
+      openmodels i18n diff lesson/benefits.md --lang sv
+      openmodels i18n mark-current lesson/benefits.md --lang sv
+    """
+    from generator.i18n import page_diff
+
+    project = _project(root)
+    diff = page_diff(project.pages_dir, page, lang)
+    click.echo(diff.rstrip("\n") if diff else f"{page} ({lang}) matches its original; nothing to update.")
 
 
 @i18n.command("mark-current")

@@ -3,15 +3,19 @@
 The languages are those of the i18n plugin in ``mkdocs.yml``. Template strings are translated
 with gettext catalogs under ``templates/locales/`` (Babel). Hand-written pages are translated as
 ``page.<lang>.md`` beside ``page.md`` and record, in their front matter, the hash of the original
-they translate (``source_hash``), so a changed original shows up as stale.
+they translate (``source_hash``), so a changed original shows up as stale, and git history gives
+the text of that version for ``openmodels i18n diff``.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import json
 import re
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,8 +129,48 @@ def string_stats(locales_dir: Path, locale: str) -> StringStats:
 
 
 def source_hash(text: str) -> str:
-    """The version stamp of an original page: the start of the SHA-256 of its text."""
+    """The version stamp of an original page: the start of the SHA-256 of its words.
+
+    Whitespace is collapsed first, so an added blank line or a re-wrapped paragraph does not make
+    a translation stale; a changed word does."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def _exact_hash(text: str) -> str:
+    """The stamp recorded before whitespace was ignored (hash of the exact text); still honoured."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def stamps(text: str) -> tuple[str, str]:
+    """Every stamp that says a translation matches ``text``."""
+    return source_hash(text), _exact_hash(text)
+
+
+def original_versions(path: Path) -> Iterator[tuple[str, str]]:
+    """(commit, text) of each committed version of the page at ``path``, newest first.
+
+    The stamp in a translation names the version of the original it matches; git keeps the text
+    of every version, so the change since can be shown. Outside a git checkout there are none.
+    """
+    def git(*args: str) -> subprocess.CompletedProcess[str] | None:
+        try:
+            return subprocess.run(["git", *args], cwd=path.parent, capture_output=True, text=True, timeout=60,
+                                  check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    log = git("log", "--format=%H", "--", path.name)
+    if log is None or log.returncode:
+        return
+    for commit in log.stdout.split():
+        shown = git("show", f"{commit}:./{path.name}")
+        if shown is not None and shown.returncode == 0:
+            yield commit, shown.stdout
+
+
+def matching_version(path: Path, recorded: str) -> tuple[str, str] | None:
+    """The committed version of the original at ``path`` whose stamp is ``recorded``, if any."""
+    return next(((commit, text) for commit, text in original_versions(path) if recorded in stamps(text)), None)
 
 
 def front_matter(text: str, page: str = "") -> dict:
@@ -171,20 +215,63 @@ def original_pages(pages_dir: Path, locales: list[str]) -> list[str]:
                   if not p.name.endswith(suffixes))
 
 
-def translation_status(page: str, original: str, translation: str | None, name: str = "") -> PageStatus:
-    """Whether ``translation`` (None: there is none) matches the current text of its ``original``."""
+def translation_status(page: str, original: str, translation: str | None, name: str = "",
+                       original_path: Path | None = None) -> PageStatus:
+    """Whether ``translation`` (None: there is none) matches the current text of its ``original``.
+
+    A stamp of the exact text (recorded before whitespace was ignored) that no longer matches is
+    looked up in git history (``original_path``): if that version differs only in whitespace, the
+    translation is still current.
+    """
     current = source_hash(original)
     if translation is None:
         return PageStatus(page, "missing", current=current)
     recorded = front_matter(translation, name).get("source_hash")
-    return PageStatus(page, "translated" if recorded == current else "stale", recorded, current)
+    if recorded in stamps(original):
+        return PageStatus(page, "translated", recorded, current)
+    if original_path is not None and isinstance(recorded, str):
+        found = matching_version(original_path, recorded)
+        if found and source_hash(found[1]) == current:
+            return PageStatus(page, "translated", recorded, current)
+    return PageStatus(page, "stale", recorded, current)
 
 
 def page_status(pages_dir: Path, page: str, locale: str) -> PageStatus:
     translation = pages_dir / translated_name(page, locale)
     return translation_status(page, (pages_dir / page).read_text(encoding="utf-8"),
                               translation.read_text(encoding="utf-8") if translation.is_file() else None,
-                              translation.name)
+                              translation.name, pages_dir / page)
+
+
+def page_diff(pages_dir: Path, page: str, locale: str) -> str:
+    """What changed in ``page``'s original since its ``locale`` translation was made, as a unified diff
+    (lines compared with their whitespace collapsed); '' when the translation is current."""
+    page = page.removeprefix("site_src/")
+    original = pages_dir / page
+    if not original.is_file():
+        raise I18nError(f"no original page {page} under {pages_dir.name}/")
+    state = page_status(pages_dir, page, locale)
+    if state.state == "missing":
+        raise I18nError(f"{page} has no {locale} translation yet; the whole page is to translate")
+    if state.state == "translated":
+        return ""
+    if not isinstance(state.recorded, str):
+        raise I18nError(f"{translated_name(page, locale)} records no source_hash, so which version it translates "
+                        f"is unknown; compare it with {page} by hand, then run: openmodels i18n mark-current "
+                        f"{page} --lang {locale}")
+    found = matching_version(original, state.recorded)
+    if found is None:
+        raise I18nError(f"the version of {page} that {translated_name(page, locale)} translates (source_hash "
+                        f"{state.recorded}) is not in this checkout's git history; see git log -p site_src/{page}")
+    commit, before = found
+
+    def lines(text: str) -> list[str]:
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+    return "".join(line + "\n" for line in difflib.unified_diff(
+        lines(before), lines(original.read_text(encoding="utf-8")), lineterm="",
+        fromfile=f"{pages_dir.name}/{page} (translated, commit {commit[:10]})",
+        tofile=f"{pages_dir.name}/{page} (now)"))
 
 
 def status(pages_dir: Path, locales_dir: Path, langs: list[Language]) -> list[LanguageStatus]:
