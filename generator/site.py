@@ -120,7 +120,9 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
         files[f"schema/{name}"] = text
-    written = sync_tree(project.docs_dir, files)
+    # The docs folder is an intermediate that every build rewrites: an fsync per page (thousands at
+    # a thousand models) buys no safety there. Files are still replaced atomically.
+    written = sync_tree(project.docs_dir, files, durable=False)
     return catalog, written
 
 
