@@ -468,3 +468,99 @@ class Criteria(_Strict):
 
     def level(self, key: str) -> LevelDef:
         return next(level for level in self.levels if level.key == key)
+
+
+TrackerSourceKey = Literal["eosai", "mot"]
+_TRACKER_ENTRY = r"^[A-Za-z0-9][A-Za-z0-9 _.+()-]{0,99}$"
+
+
+class TrackerComponent(_Strict):
+    """One of our components as a tracker sees it, mapped onto our levels."""
+
+    level: Level = Field(examples=["partial"])
+    """The tracker's finding, mapped onto our levels through data/trackers/mapping.yml."""
+    tracker: Annotated[StrictStr, Field(max_length=300)] = Field(examples=["Model parameters (Final): unlicensed"])
+    """What the tracker itself recorded, e.g. 'datasources_basemodel: partial' or
+    'Model parameters (Final): unlicensed'."""
+    links: list[Url] = Field(default_factory=list, max_length=20,
+        examples=[["https://huggingface.co/allenai/Olmo-3.1-32B-Think"]])
+    """The tracker's evidence links for this component (http or https only)."""
+
+
+class TrackerMatch(_Strict):
+    """A model of the catalog that a tracker entry describes."""
+
+    model: RepoId = Field(examples=["tiiuae/falcon-40b"])
+    """The model's Hub id."""
+    view: Literal["end", "base", "release"] = Field(examples=["release"])
+    """Which part of the entry describes it: the EOSAI's end or base model, or the MOT's release."""
+    how: Literal["hub", "name", "curated"] = Field(examples=["hub"])
+    """How the match was made: the Hub repository, the exact model name, or data/trackers/matches.yml."""
+
+
+class TrackerEntry(_Strict):
+    """One tracker entry, normalised; written by ``openmodels trackers import``.
+
+    Entries live in data/trackers/<source>/<entry>.yml, apart from the curated files, and are never edited by hand.
+    """
+
+    source: TrackerSourceKey = Field(examples=["mot"])
+    """The tracker: eosai (European Open Source AI Index) or mot (Model Openness Tool)."""
+    id: Annotated[StrictStr, Field(pattern=_TRACKER_ENTRY)] = Field(examples=["Falcon-40B"])
+    """The entry's file name in the tracker, without its extension."""
+    name: Text = Field(examples=["Falcon-40B"])
+    """The name the tracker gives the model or system."""
+    url: Url = Field(examples=["https://osai-index.eu/model/OLMo"])
+    """The entry's page on the tracker's site or in its repository."""
+    type: Annotated[StrictStr, Field(max_length=40)] = Field("", examples=["text"])
+    """The kind of model the tracker says it is, e.g. text or language."""
+    hub_id: RepoId | None = Field(None, examples=["tiiuae/falcon-40b"])
+    """The Hub repository the entry describes, when it names one."""
+    base_model: Annotated[StrictStr, Field(max_length=200)] | None = Field(None, examples=["Olmo-3-1125-32B"])
+    """EOSAI: the base model's name as the index writes it."""
+    end_model: Annotated[StrictStr, Field(max_length=200)] | None = Field(None, examples=["Olmo-3.1-32B-Think"])
+    """EOSAI: the end model's name (the one users talk to) as the index writes it."""
+    release_date: Annotated[StrictStr, Field(max_length=20)] | None = Field(None, examples=["2025-12"])
+    """The date the tracker gives for the release or the listing."""
+    rank: Annotated[StrictInt, Field(ge=1)] | None = Field(None, examples=[1])
+    """EOSAI: the entry's place among the index's systems of the same type, by the index's own score."""
+    ranked: Annotated[StrictInt, Field(ge=1)] | None = Field(None, examples=[123])
+    """EOSAI: how many systems of that type the index ranks."""
+    mof_class: Literal["III", "II", "I"] | None = Field(None, examples=["III"])
+    """MOT: the Model Openness Framework class the listing reaches by the MOT's own rules; null for none."""
+    views: dict[Literal["end", "base", "release"], dict[StrictStr, TrackerComponent]] = Field(default_factory=dict,
+        examples=[{"release": {"weights": {"level": "partial", "tracker": "...", "links": []}}}])
+    """Per part of the entry (end, base or release), our component keys with the tracker's mapped levels."""
+    matches: list[TrackerMatch] = Field(default_factory=list,
+        examples=[[{"model": "tiiuae/falcon-40b", "view": "release", "how": "hub"}]])
+    """The catalog models this entry describes, as matched at import time."""
+    family: Slug | None = Field(None, examples=["olmo"])
+    """The family whose latest release this entry describes, when it matches none of our models."""
+
+
+class TrackerSource(_Strict):
+    """Where a tracker's entries came from; data/trackers/<source>/_source.yml."""
+
+    source: TrackerSourceKey = Field(examples=["eosai"])
+    """The tracker's key."""
+    name: Text = Field(examples=["European Open Source AI Index"])
+    """The tracker's full name."""
+    home: Url = Field(examples=["https://osai-index.eu/"])
+    """The tracker's site."""
+    repository: Url = Field(examples=["https://github.com/Language-Technology-Assessment/main-database"])
+    """The repository the entries were read from."""
+    commit: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{7,40}$")] = Field(examples=["5a388e8"])
+    """The repository's commit the snapshot was taken at."""
+    license: LicenseId = Field(examples=["CC-BY-4.0"])
+    """The licence of the tracker's data."""
+    attribution: Annotated[StrictStr, Field(max_length=600)] = Field(
+        examples=["European Open Source AI Index ..., cited as doi:10.5281/zenodo.15386042."])
+    """How the tracker asks to be credited."""
+    notice: Annotated[StrictStr, Field(max_length=4000)] = Field("",
+        examples=["Copyright 2024 The Model Openness Tool Authors ..."])
+    """The licence notice that must accompany the data (the MOT's MIT notice), from the snapshot's LICENSE."""
+    entries: Annotated[StrictInt, Field(ge=0)] = Field(examples=[193])
+    """How many entries were imported."""
+    skipped: list[Annotated[StrictStr, Field(max_length=300)]] = Field(default_factory=list,
+        examples=[["mot/models/BLOOM.yml: line 1, column 10: YAML syntax: ..."]])
+    """Files that could not be read, each with the reason."""
