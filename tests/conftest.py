@@ -72,7 +72,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 TIERS = {
     "browser": re.compile(r"\bchromium\(\)"),
     "build": re.compile(r"\bbuild\(|\brun_mkdocs\(|\bbuilt_site\b|\brun_cli\(\s*\"(build|serve)\"|"
-                        r"\"-m\",\s*\"generator\",\s*\"(build|serve)\"|\[\s*\"(build|serve)\""),
+                        r"\"-m\",\s*\"generator\",\s*\"(build|serve)\"|\[\s*\"(build|serve)\"|\bbench_build\b"),
 }
 
 
