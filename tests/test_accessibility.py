@@ -5,38 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser import chromium, serve_directory
+from browser import axe_violations, chromium, serve_directory
 
-AXE = Path(__file__).resolve().parent.parent / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/lesson/", "/lesson/criteria/", "/methodology/", "/families/", "/families/olmo/",
          "/families/llama-2/", "/models/allenai__OLMo-7B/", "/models/meta-llama__Llama-3.1-8B-Instruct/",
          "/reference/criteria/", "/reference/data-format/", "/sv/", "/sv/families/falcon/",
          "/sv/models/tiiuae__falcon-40b/"]
 
 
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    assert AXE.is_file(), f"{AXE} is missing: `make test` installs axe-core from the npm registry"
-    return AXE.read_text(encoding="utf-8")
-
-
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_pages_have_no_wcag_violations(built_site: Path, axe_source: str, scheme: str):
+def test_pages_have_no_wcag_violations(built_site: Path, scheme: str):
     found = {}
     with serve_directory(built_site) as url, chromium() as browser:
         page = browser.new_page()
         for path in PAGES:
             page.goto(url + path)
-            # Material keeps the reader's light/dark choice here; check both schemes.
-            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
-            page.wait_for_timeout(400)  # Material fades colours when the scheme changes
-            page.add_script_tag(content=axe_source)
-            violations = page.evaluate("""async () => {
-                const result = await axe.run(document, {runOnly: {type: "tag",
-                    values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
-                return result.violations.map(v => `${v.id} (${v.impact}): ` +
-                    v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
-            }""")
+            violations = axe_violations(page, scheme)
             if violations:
                 found[path] = violations
     assert not found, found
