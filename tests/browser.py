@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-AXE = Path(__file__).resolve().parent.parent / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core as shipped inside the axe-playwright-python wheel (a test dependency): no Node or npm.
+from axe_playwright_python.base import AXE_FILE_PATH as AXE
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root with no network: no sandbox, and no background calls to Google's services.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -72,7 +74,7 @@ def search(page, query: str, attempts: int = 15):
 
 def axe_violations(page, scheme: str) -> list[str]:
     """axe-core's WCAG 2.1 A and AA violations on the loaded page, in Material's ``scheme`` (default, slate)."""
-    assert AXE.is_file(), f"{AXE} is missing: `make test` installs axe-core from the npm registry"
+    assert AXE.is_file(), f"{AXE} is missing: `make install` installs axe-playwright-python, which ships it"
     # Material keeps the reader's light/dark choice here; check both schemes.
     page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
     page.wait_for_timeout(400)  # Material fades colours when the scheme changes
