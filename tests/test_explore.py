@@ -57,9 +57,7 @@ class Watched:
         self.page.route("**/*", route)
 
     def _console(self, message) -> None:
-        # Material's language menu asks for sitemap.xml beside each page, which 404s until the site has a
-        # site_url (issue 12 sets one); any other failed load or error counts.
-        if message.type == "error" and not message.location.get("url", "").endswith("/sitemap.xml"):
+        if message.type == "error":
             self.errors.append(f"{message.text} ({message.location.get('url')})")
 
     def check(self) -> None:
