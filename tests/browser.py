@@ -78,6 +78,8 @@ def axe_violations(page, scheme: str) -> list[str]:
     # Material keeps the reader's light/dark choice here; check both schemes.
     page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
     page.wait_for_timeout(400)  # Material fades colours when the scheme changes
+    # On a long page the fade can outlast that: wait until no transition is running.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     return page.evaluate("""async () => {
         const result = await axe.run(document, {runOnly: {type: "tag",

@@ -11,7 +11,8 @@ LESSON = ["/lesson/", "/lesson/criteria/", "/lesson/benefits/", "/lesson/explori
           "/lesson/next-steps/"]
 PAGES = ["/", *LESSON, *(f"/sv{page}" for page in LESSON), "/methodology/", "/families/", "/families/olmo/",
          "/families/llama-2/", "/models/allenai__OLMo-7B/", "/models/meta-llama__Llama-3.1-8B-Instruct/",
-         "/reference/criteria/", "/reference/data-format/", "/sv/", "/sv/families/falcon/",
+         "/reference/criteria/", "/reference/data-format/", "/trackers/", "/sv/", "/sv/families/falcon/",
+         "/sv/trackers/",
          "/sv/models/tiiuae__falcon-40b/"]
 
 
