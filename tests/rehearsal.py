@@ -262,6 +262,7 @@ class Rehearsal:
         """Say which program was missing, when one was; else the end of the step's output."""
         missing = sorted(set(re.findall(r"(?:^|\n)(?:bash: )?(?:line \d+: )?([\w.+-]+): command not found", output))
                          | set(re.findall(r"make: ([\w.+-]+): No such file or directory", output))
+                         | set(re.findall(r"sh: \d+: ([\w.+-]+): not found", output))  # dash, make's shell
                          | set(re.findall(r"rehearsal: .*?runs `([^`]+)`", output)))
         if missing:
             why = []
