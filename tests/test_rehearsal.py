@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,19 @@ def test_programs_called_by_a_recipe():
     .venv/bin/python -m pytest -q | tee log.txt
     """
     assert programs_called(recipe) == ["id", "apt-get", "apt-get", "tee"]
+
+
+def test_a_step_out_of_time_is_stopped_with_all_it_started(tmp_path: Path):
+    root = project(tmp_path, """\
+        on: push
+        jobs:
+          slow:
+            runs-on: ubuntu-latest
+            steps:
+              - run: (sleep 25; touch late.txt) & sleep 25
+        """)
+    started = time.monotonic()
+    (job,) = rehearse(root / ".github" / "workflows" / "w.yml", root, timeout=2)
+    # Had the background sleep survived, its open output would have kept the rehearsal waiting.
+    assert time.monotonic() - started < 20
+    assert "timed out after 2 s" in job.problems[0]
