@@ -7,6 +7,7 @@ nothing writes into the docs folder while MkDocs reads it.
 from __future__ import annotations
 
 import copy
+import html
 import logging
 import os
 import re
@@ -43,10 +44,38 @@ def on_pre_build(config) -> None:
             print(f"openmodels: the catalog has problems; serving the last good pages\n{report}",
                   file=sys.stderr, flush=True)
         _last_report["text"] = report
+        _last_report["count"] = str(len(exc.problems))
         return
     _last_report["text"] = ""
     if written:
         log.info("openmodels: re-rendered %d page(s)", len(written))
+
+
+MAX_SHOWN = 40
+"""Problems listed in the preview's banner; the terminal has them all."""
+
+
+def problems_banner(report: str, count: int) -> str:
+    """The preview's banner for a catalog with problems; every character of ``report`` is escaped."""
+    lines = report.split("\n")
+    shown = "\n".join(lines[:MAX_SHOWN]) + ("\n… and more: see the terminal" if len(lines) > MAX_SHOWN else "")
+    return ('<div class="admonition failure om-serve-problems" role="alert" lang="en">'
+            f'<p class="admonition-title">Preview of the last good pages: the catalog has {count} problem(s)</p>'
+            "<p>Fix these and the pages update by themselves:</p>"
+            f"<pre><code>{html.escape(shown)}</code></pre></div>")
+
+
+def with_problems_banner(output: str) -> str:
+    """Under ``serve``, while the catalog has problems, show them on every page above its content."""
+    report = _last_report.get("text")
+    if not (os.environ.get(SERVING) and report):
+        return output
+    marker = '<article class="md-content__inner md-typeset">'
+    at = output.find(marker)
+    if at < 0:
+        return output
+    at += len(marker)
+    return output[:at] + problems_banner(report, int(_last_report.get("count", "0"))) + output[at:]
 
 
 def on_config(config):
@@ -72,7 +101,7 @@ _HREFLANG_LINK = re.compile(r'\n?[ \t]*<link rel="alternate" href="[^"]*" hrefla
 
 
 def on_post_page(output: str, page, config) -> str:
-    return _HREFLANG_LINK.sub("", output)
+    return with_problems_banner(_HREFLANG_LINK.sub("", output))
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:

@@ -18,6 +18,7 @@ from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
 from generator.i18n import languages, load_translations, translated_name, translation_status
 from generator.search import split_search_index
+from generator.trackers import load_trackers
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -80,12 +81,15 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     # pay half a second for importing the schema (pydantic) and the templates (Jinja).
     from generator.api import models_csv, models_json
     from generator.catalog import load_catalog
+    from generator.figures import expand_figures
+    from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
     from generator.render import Localizer, render_pages, translate_page
     from generator.schema_export import schema_files
 
     catalog = load_catalog(project.data_dir)
     assessments = assess_catalog(catalog)
+    trackers = load_trackers(project.data_dir, catalog)
     every = languages(project.config_file)
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
@@ -99,21 +103,26 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     for lang in langs:
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
-        files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
-        if lang.default:
-            continue
+        files.update(render_pages(catalog, assessments, project.templates_dir, localizer, trackers))
+        glossary = load_glossary(project.data_dir, lang.locale)
         for page in originals:
-            name = translated_name(page, lang.locale)
+            name = translated_name(page, lang.locale) if not lang.default else page
             original = tree[page].decode("utf-8")
-            translation = tree[name].decode("utf-8") if name in tree else None
-            state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
-            files[name] = translate_page(original, translation, state.state == "stale",
-                                         project.templates_dir, localizer)
-    files["api/models.json"] = models_json(catalog, assessments)
+            text = original
+            if not lang.default:
+                translation = tree[name].decode("utf-8") if name in tree else None
+                state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
+                text = translate_page(original, translation, state.state == "stale", project.templates_dir, localizer)
+            # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
+            text = expand_figures(text, name, catalog, assessments, localizer)
+            files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
+    files["api/models.json"] = models_json(catalog, assessments, trackers)
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
         files[f"schema/{name}"] = text
-    written = sync_tree(project.docs_dir, files)
+    # The docs folder is an intermediate that every build rewrites: an fsync per page (thousands at
+    # a thousand models) buys no safety there. Files are still replaced atomically.
+    written = sync_tree(project.docs_dir, files, durable=False)
     return catalog, written
 
 
