@@ -65,6 +65,24 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="module")
+def site_url(built_site: Path):
+    """The built site, served on 127.0.0.1 for the browser tests."""
+    from browser import serve_directory
+
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the browser tests."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
 # -- test tiers -------------------------------------------------------------------------------------
 # `make test-fast` deselects the markers below. A test is put in its tier by what it (or any fixture it
 # uses) calls, so a new test cannot land in the fast tier by forgetting a decorator; `slow` is the only
