@@ -7,6 +7,7 @@ from pathlib import Path
 from generator import schema
 from generator.errors import Problem, did_you_mean, shown
 from generator.messages import EXAMPLES
+from generator.rules import check_rule_definitions
 from generator.source import Document
 
 
@@ -45,7 +46,7 @@ def check_criteria(criteria: schema.Criteria, doc: Document) -> list[Problem]:
             if name not in keys:
                 problems.append(doc.problem(("verdicts", verdict, field_name), f"unknown component '{name}'",
                                             did_you_mean(name, keys)))
-    return problems
+    return problems + check_rule_definitions(criteria, doc)
 
 
 def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: schema.Criteria,
