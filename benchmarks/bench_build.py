@@ -1,15 +1,36 @@
-"""Benchmark: a full build (render + MkDocs, English and Swedish) of a large synthetic catalog.
+"""Benchmark: `openmodels build` beside a plain `mkdocs build` of the same Markdown, in one run.
 
-Not a test. Run: .venv/bin/python benchmarks/bench_build.py [MODELS]
-It copies the project into a temporary folder, adds MODELS synthetic models (default 500, in
-families of 10, every component filled, marked synthetic in their notes) and times the stages.
+Not a timed test (`make test` runs it at a small N only to see that it works). Run:
+
+    .venv/bin/python benchmarks/bench_build.py --models 1000 [--langs en,sv] [--json]
+
+It copies the project into a temporary folder, adds N synthetic models (families of 10, every
+component filled, each family a base with a chain of fine-tunes, marked synthetic in their notes)
+and measures, each command in its own process as a user would run it:
+
+- ``openmodels validate``;
+- rendering the Markdown (load, validate, score, render every language);
+- a cold ``openmodels build`` (no site, no rendered Markdown): seconds and peak memory;
+- a plain ``mkdocs build`` of the Markdown that build rendered, with the same mkdocs.yml: seconds
+  and peak memory, and the ratio of the two;
+- ``openmodels build`` again with nothing changed, and after changing one model file: seconds and
+  the number of files written under ``site/``;
+- the built site's size and number of HTML pages.
+
+Peak memory is the largest sum of the resident memory of the command and all its child processes,
+sampled every 20 ms (and never less than the kernel's peak for the command itself).
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -17,16 +38,20 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from conftest import copy_project  # noqa: E402
 
-from generator.catalog import load_catalog  # noqa: E402
-from generator.site import Project, build, render_docs  # noqa: E402
+from generator.i18n import languages  # noqa: E402
+
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "HF_HUB_DISABLE_TELEMETRY": "1"}
 
 
-def add_synthetic(data: Path, count: int) -> None:
+def add_synthetic(data: Path, count: int) -> list[Path]:
+    """Add ``count`` synthetic models to the catalog in ``data``; returns their files."""
     keys = [c["key"] for c in yaml.safe_load((data / "criteria.yml").read_text())["components"]]
     levels = ["open", "partial", "closed", "unknown"]
+    files = []
     for i in range(count):
         family = f"synthetic-{i // 10:03d}"
         if i % 10 == 0:
@@ -44,34 +69,176 @@ def add_synthetic(data: Path, count: int) -> None:
         entry = {"id": model_id, "name": f"Model {i}", "family": family, "kind": "base",
                  "license": "Apache-2.0", "components": components}
         if i % 10:
-            entry.update(kind="fine-tune", base_model=f"bench/model-{i - i % 10:04d}")
-        (data / "models" / family / "bench__model-{:04d}.yml".format(i)).write_text(yaml.safe_dump(entry))
+            # A chain: each fine-tune derives from the one before it, down from the family's base.
+            entry.update(kind="fine-tune", base_model=f"bench/model-{i - 1:04d}")
+        path = data / "models" / family / f"bench__model-{i:04d}.yml"
+        path.write_text(yaml.safe_dump(entry))
+        files.append(path)
+    return files
 
 
-def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-    with tempfile.TemporaryDirectory() as tmp:
-        root = copy_project(Path(tmp) / "project")
-        add_synthetic(root / "data", count)
-        project = Project(root)
-        start = time.perf_counter()
-        catalog = load_catalog(project.data_dir)
-        loaded = time.perf_counter() - start
-        start = time.perf_counter()
-        render_docs(project)
-        rendered = time.perf_counter() - start
-        shutil.rmtree(project.docs_dir)
-        start = time.perf_counter()
-        build(project)
-        total = time.perf_counter() - start
-        start = time.perf_counter()
-        render_docs(project)
-        unchanged = time.perf_counter() - start
-        pages = sum(1 for _ in project.site_dir.rglob("index.html"))
-        size = sum(p.stat().st_size for p in project.site_dir.rglob("*") if p.is_file()) / 1e6
-    print(f"models: {len(catalog.models)}  families: {len(catalog.families)}  html pages: {pages}  site: {size:.0f} MB")
-    print(f"load+validate: {loaded:.2f} s  render (2 languages): {rendered:.2f} s  "
-          f"re-render, nothing changed: {unchanged:.2f} s  full build: {total:.1f} s")
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found.extend(int(c) for c in handle.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of ``pid`` in bytes (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _tree_rss(pid: int) -> int:
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += _rss(current)
+        todo.extend(_children(current))
+    return total
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Run a command; returns its wall seconds and peak memory in bytes. Raises if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{output.decode(errors='replace')}")
+    return elapsed, max(peak[0], usage.ru_maxrss * 1024)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under ``folder`` with its inode, size and modification time."""
+    result = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            info = path.stat()
+            result[path.relative_to(folder).as_posix()] = (info.st_ino, info.st_size, info.st_mtime_ns)
+    return result
+
+
+def written_since(before: dict[str, tuple[int, int, int]], folder: Path) -> int:
+    """How many files under ``folder`` are new or were rewritten since ``before`` was taken."""
+    after = snapshot(folder)
+    return sum(1 for rel, state in after.items() if before.get(rel) != state)
+
+
+def measure(models: int, langs: list[str], workdir: Path) -> dict:
+    root = copy_project(workdir / "project")
+    added = add_synthetic(root / "data", models)
+    every = [lang.locale for lang in languages(root / "mkdocs.yml")]
+    unknown = sorted(set(langs) - set(every))
+    if unknown:
+        raise SystemExit(f"--langs: {', '.join(unknown)} not in mkdocs.yml ({', '.join(every)})")
+    if len(langs) == len(every):
+        only: list[str] = []
+        lang_env = {}
+    elif len(langs) == 1:
+        # One language: the build's --lang, and for MkDocs the i18n plugin's build_only_locale.
+        only = ["--lang", langs[0]]
+        lang_env = {"DOCS_LANG": langs[0]}
+    else:
+        raise SystemExit("--langs: give one language or all of them")
+    om = [sys.executable, "-m", "generator"]
+    site, docs = root / "site", root / "build" / "docs"
+    figures: dict = {"models": models, "langs": langs, "cpus": os.cpu_count()}
+
+    figures["validate_s"], _ = run([*om, "validate"], root)
+    render = [sys.executable, "-c", "import sys; from generator.site import Project, render_docs; "
+              "render_docs(Project(__import__('pathlib').Path('.').resolve()), sys.argv[1] or None)",
+              langs[0] if only else ""]
+    figures["render_s"], _ = run(render, root)
+    shutil.rmtree(root / "build")
+    figures["build_cold_s"], figures["build_cold_peak_mb"] = _mb(run([*om, "build", *only], root))
+    figures["mkdocs_s"], figures["mkdocs_peak_mb"] = _mb(run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(root / "build" / "plain-site")],
+        root, {**ENV, **lang_env}))
+    figures["ratio_build_to_mkdocs"] = round(figures["build_cold_s"] / figures["mkdocs_s"], 3)
+    shutil.rmtree(root / "build" / "plain-site")
+    assert docs.is_dir()
+
+    before = snapshot(site)
+    figures["build_unchanged_s"], _ = run([*om, "build", *only], root)
+    figures["build_unchanged_files_written"] = written_since(before, site)
+
+    changed = added[len(added) // 2]
+    changed.write_text(changed.read_text().replace("Synthetic entry for the benchmark.",
+                                                   "Synthetic entry for the benchmark, changed.", 1))
+    before = snapshot(site)
+    figures["build_one_change_s"], _ = run([*om, "build", *only], root)
+    figures["build_one_change_files_written"] = written_since(before, site)
+
+    files = [p for p in site.rglob("*") if p.is_file()]
+    figures["site_mb"] = round(sum(p.stat().st_size for p in files) / 1e6, 1)
+    figures["site_files"] = len(files)
+    figures["html_pages"] = sum(1 for p in files if p.suffix == ".html")
+    return figures
+
+
+def _mb(measured: tuple[float, int]) -> tuple[float, float]:
+    return measured[0], round(measured[1] / 1e6, 1)
+
+
+LABELS = [
+    ("validate_s", "openmodels validate", "s"),
+    ("render_s", "render Markdown (load, validate, score, render)", "s"),
+    ("build_cold_s", "openmodels build, cold", "s"),
+    ("build_cold_peak_mb", "  peak memory", "MB"),
+    ("mkdocs_s", "plain mkdocs build of the same Markdown", "s"),
+    ("mkdocs_peak_mb", "  peak memory", "MB"),
+    ("ratio_build_to_mkdocs", "ratio: openmodels build / mkdocs build", "x"),
+    ("build_unchanged_s", "openmodels build again, nothing changed", "s"),
+    ("build_unchanged_files_written", "  files written under site/", ""),
+    ("build_one_change_s", "openmodels build after changing one model file", "s"),
+    ("build_one_change_files_written", "  files written under site/", ""),
+    ("site_mb", "site size", "MB"),
+    ("site_files", "site files", ""),
+    ("html_pages", "HTML pages", ""),
+]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     epilog="example: benchmarks/bench_build.py --models 1000 --langs en,sv --json")
+    parser.add_argument("--models", type=int, default=1000, help="synthetic models to add (default 1000)")
+    parser.add_argument("--langs", default=None, help="comma-separated languages (default: all of mkdocs.yml)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    options = parser.parse_args(argv)
+    langs = options.langs.split(",") if options.langs else [lang.locale for lang in languages(ROOT / "mkdocs.yml")]
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp:
+        figures = measure(options.models, langs, Path(tmp))
+    for key, value in figures.items():
+        if isinstance(value, float) and key.endswith("_s"):
+            figures[key] = round(value, 2)
+    if options.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"{figures['models']} synthetic models added, languages {','.join(langs)}, {figures['cpus']} CPUs")
+    for key, label, unit in LABELS:
+        print(f"{label:<50} {figures[key]:>10} {unit}")
 
 
 if __name__ == "__main__":

@@ -44,13 +44,37 @@ def models_json(catalog: Catalog, assessments: dict[str, Assessment]) -> str:
     return json.dumps(models_document(catalog, assessments), indent=2, ensure_ascii=False) + "\n"
 
 
+# The columns of models.csv before the component levels, with what each holds (the data format page
+# lists them). Every header is unique, so csv.DictReader and pandas find each column by its name.
+CSV_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("id", "The model's Hugging Face repo id, like org/name."),
+    ("name", "The model's display name."),
+    ("family", "The id of the model's family."),
+    ("kind", "base, continued-pretraining, fine-tune, instruct or chat."),
+    ("base_model", "The repo id of the model it was trained from; empty for a base model."),
+    ("release_date", "YYYY-MM-DD or YYYY-MM; empty if unknown."),
+    ("parameters", "Number of parameters; empty if unknown."),
+    ("license", "The SPDX id (or LicenseRef-...) of the weights' licence."),
+    ("osi_approved", "true if that licence is OSI-approved."),
+    ("score", "The openness score: average points over the applicable components, 0 to 1; empty if none applies."),
+    ("lesson_criteria", "true if the model meets all of the lesson's criteria."),
+    ("osaid", "Whether the model likely meets the Open Source AI Definition: likely, unlikely or unknown."),
+    ("mof_class", "The highest Model Openness Framework class reached; empty if none."),
+)
+LEVEL_SUFFIX = "_level"
+
+
+def csv_header(keys: tuple[str, ...] | list[str]) -> list[str]:
+    """The header row: the columns above, then ``<component>_level`` for each component."""
+    return [name for name, _ in CSV_COLUMNS] + [key + LEVEL_SUFFIX for key in keys]
+
+
 def models_csv(catalog: Catalog, assessments: dict[str, Assessment]) -> str:
     """One row per model: identity, licence, verdicts, then each component's level."""
     keys = catalog.criteria.keys
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", "family", "kind", "base_model", "release_date", "parameters", "license",
-                     "osi_approved", "score", "lesson_criteria", "osaid", "mof_class", *keys])
+    writer.writerow(csv_header(keys))
     for entry in models_document(catalog, assessments)["models"]:
         v = entry["verdicts"]
         writer.writerow([_cell(x) for x in (

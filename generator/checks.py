@@ -69,8 +69,14 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
         problems.append(doc.problem(("family",), f"unknown family {shown(family)}",
                                     did_you_mean(family, families) or EXAMPLES["family"]))
     elif path.parent.name != family or path.parent.parent != root / "models":
+        folder = path.parent.name if path.parent.parent == root / "models" else None
+        hint = f"move it to data/models/{family}/"
+        if folder in families:
+            hint += f", or, if family: is the mistake, change it to {folder}"
+        elif folder:
+            hint += f", or, if family: is the mistake, start the family first: openmodels new-family {folder}"
         problems.append(doc.problem(("family",), f"file is in '{display_path(path.parent, root)}' but family is "
-                                                 f"'{family}'", f"move it to data/models/{family}/"))
+                                                 f"'{family}'", hint))
     if isinstance(license_id, str) and license_id not in licenses and license_id not in broken_licenses:
         problems.append(doc.problem(("license",), f"unknown licence {shown(license_id)}",
                                     did_you_mean(license_id, licenses)

@@ -60,23 +60,27 @@ def cli() -> None:
 @cli.command()
 @click.option("--site-dir", type=click.Path(file_okay=False), help="Where to write the site (default: site/).")
 @click.option("--lang", help="Build only this language, at the site's root (quick check for translators).")
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the site was built.")
 @root_option
-def build(site_dir: str | None, lang: str | None, root: str | None) -> None:
+def build(site_dir: str | None, lang: str | None, force: bool, root: str | None) -> None:
     """Validate the catalog, render every page and build the site.
 
-    The previous site stays untouched unless the whole build succeeds.
+    The previous site stays untouched unless the whole build succeeds. When no input changed since
+    the site was built (data, templates, pages, mkdocs.yml, the generator), the site is left as it is.
 
     \b
     Examples:
       openmodels build
       openmodels build --site-dir build/preview
       openmodels build --lang sv --site-dir build/sv
+      openmodels build --force
     """
+    from generator.site import Recorded
     from generator.site import build as build_site
 
     project = _project(root)
     try:
-        catalog = build_site(project, Path(site_dir) if site_dir else None, lang)
+        catalog = build_site(project, Path(site_dir) if site_dir else None, lang, force)
     except CatalogError as exc:
         _report(exc.problems)
         raise click.ClickException(f"{exc}; the site was not rebuilt") from None
@@ -84,6 +88,10 @@ def build(site_dir: str | None, lang: str | None, root: str | None) -> None:
         raise click.ClickException(f"{exc}\nThe previous site was left as it was.") from None
     _report(catalog.warnings)
     target = Path(site_dir) if site_dir else project.site_dir
+    if isinstance(catalog, Recorded):
+        click.echo(f"{target} is up to date ({catalog.models} models in {catalog.families} families): "
+                   "nothing changed since it was built; --force builds anyway")
+        return
     click.echo(f"Built {len(catalog.models)} models in {len(catalog.families)} families into {target}")
 
 

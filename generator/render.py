@@ -21,6 +21,7 @@ from babel.support import NullTranslations
 from markupsafe import Markup
 
 from generator import schema
+from generator.api import CSV_COLUMNS, LEVEL_SUFFIX
 from generator.catalog import Catalog
 from generator.i18n import translated_name
 from generator.openness import Assessment
@@ -124,6 +125,14 @@ class Localizer:
             return original
         return value
 
+    def english(self, text: str) -> Markup:
+        """Text that exists only in English (schema docstrings): escaped, and on another language's
+        page marked ``lang="en"`` and counted as untranslated so the page gets the notice."""
+        if self.is_default:
+            return escape_text(text)
+        self.missing.add(text)
+        return Markup('<span lang="en">') + escape_text(text) + Markup("</span>")
+
     def number(self, value: int | float) -> Markup:
         return Markup(format_decimal(value, locale=self.locale))
 
@@ -158,6 +167,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         "levels": {level.key: level for level in criteria.levels},
         "assessments": assessments,
         "tr": loc.text,
+        "english": loc.english,
         "locale": loc.locale,
         "is_default_locale": loc.is_default,
         "labels": lambda keys: ", ".join(loc.text(criteria.components[criteria.keys.index(k)], "label")
@@ -197,7 +207,8 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
                license=catalog.license_of(model), assessment=assessments[model.id], children=children)
     render("criteria.md.j2", "reference/criteria.md")
-    render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema())
+    render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
+           csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
     return pages
 
 

@@ -6,7 +6,7 @@ the site's "data format" page are all derived from these classes, so they cannot
 
 from __future__ import annotations
 
-import datetime
+import calendar
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -20,7 +20,7 @@ Kind = Literal["base", "continued-pretraining", "fine-tune", "instruct", "chat"]
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
+_DATE_SHAPE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 _LICENSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")
 
@@ -36,17 +36,29 @@ def _check(pattern: re.Pattern[str], message: str):
 
 RepoId = Annotated[StrictStr, AfterValidator(_check(_REPO_ID, "must be a Hub repo id like 'org/name'"))]
 Slug = Annotated[StrictStr, AfterValidator(_check(_SLUG, "must be lowercase letters, digits and '-'"))]
+
+
 def _real_date(value: str) -> str:
-    """A YYYY-MM-DD or YYYY-MM (or an ISO time) that is a day of the calendar, not just of the pattern."""
-    day = value[:10] if len(value) >= 10 else value + "-01"
-    try:
-        datetime.date.fromisoformat(day)
-    except ValueError:
-        raise ValueError(f"{value[:10]} is not a day of the calendar") from None
+    """A YYYY-MM-DD or YYYY-MM (or an ISO time) that is a day of the calendar, not just of the pattern.
+
+    A date of the right shape but an impossible month or day is told which part is wrong."""
+    day_part = value[:10]
+    shape = _DATE_SHAPE.match(day_part)
+    if not shape:
+        raise ValueError("must be a date YYYY-MM-DD or YYYY-MM")
+    year, month, day = int(shape.group(1)), int(shape.group(2)), shape.group(3)
+    if year == 0:
+        raise ValueError(f"{day_part}: there is no year 0000")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{day_part}: there is no month {shape.group(2)}; months run from 01 to 12")
+    if day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= int(day) <= last:
+            raise ValueError(f"{day_part}: {calendar.month_name[month]} {year} has days 01 to {last}, not {day}")
     return value
 
 
-ReleaseDate = Annotated[StrictStr, AfterValidator(_check(_DATE, "must be a date YYYY-MM-DD or YYYY-MM")),
+ReleaseDate = Annotated[StrictStr, AfterValidator(_check(_DATE_SHAPE, "must be a date YYYY-MM-DD or YYYY-MM")),
                         AfterValidator(_real_date)]
 LicenseId = Annotated[StrictStr, AfterValidator(_check(_LICENSE_ID, "must be an SPDX id or LicenseRef-..."))]
 

@@ -11,16 +11,16 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.api import models_csv, models_json
-from generator.catalog import Catalog, load_catalog
+from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
 from generator.i18n import languages, load_translations, translated_name, translation_status
-from generator.openness import assess_catalog
-from generator.render import Localizer, render_pages, translate_page
-from generator.schema_export import schema_files
 from generator.search import split_search_index
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,14 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     one): generated pages are rendered in each language, hand-written ones are taken from their
     translation, marked when it is stale, or shown in English with a notice when there is none.
     """
+    # Imported here, not above: a build with nothing changed stops before rendering, and should not
+    # pay half a second for importing the schema (pydantic) and the templates (Jinja).
+    from generator.api import models_csv, models_json
+    from generator.catalog import load_catalog
+    from generator.openness import assess_catalog
+    from generator.render import Localizer, render_pages, translate_page
+    from generator.schema_export import schema_files
+
     catalog = load_catalog(project.data_dir)
     assessments = assess_catalog(catalog)
     every = languages(project.config_file)
@@ -109,12 +117,16 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     return catalog, written
 
 
-def build(project: Project, site_dir: Path | None = None, only: str | None = None) -> Catalog:
+def build(project: Project, site_dir: Path | None = None, only: str | None = None,
+          force: bool = False) -> Catalog | Recorded:
     """Build the whole site into ``site_dir`` (default ``site/``) and return the catalog it came from.
 
     With ``only`` (a language code), just that language is built, at the site's root: a quick check
     for translators. Raises CatalogError for an invalid catalog and BuildError when MkDocs fails; in
     both cases the previous site is left exactly as it was.
+
+    When the site was built from exactly the current inputs (see generator.digest), nothing is
+    read or written and what that build recorded is returned instead; ``force`` builds anyway.
     """
     site_dir = Path(site_dir or project.site_dir).resolve()
     check_site_dir(project, site_dir)
@@ -126,6 +138,11 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
     if only is not None and only not in [lang.locale for lang in langs]:
         raise BuildError(f"'{only}' is not a language of mkdocs.yml; languages: "
                          + ", ".join(lang.locale for lang in langs))
+    digest = inputs_digest([project.data_dir, project.templates_dir, project.pages_dir],
+                           [project.config_file], only)
+    previous = recorded(site_dir)
+    if not force and previous is not None and previous.digest == digest and (site_dir / SITE_MARKER).exists():
+        return previous
     catalog, _ = render_docs(project, only)
     staged = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staged, ignore_errors=True)
@@ -134,6 +151,7 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
         if only is None:
             split_search_index(staged, langs[0].locale, [lang.locale for lang in langs[1:]])
         (staged / SITE_MARKER).write_text("Built by openmodels; `openmodels build` may replace this folder.\n")
+        record(staged, Recorded(digest, len(catalog.models), len(catalog.families), catalog.warnings))
         swap_in(staged, site_dir)
     except OSError as exc:
         raise BuildError(f"could not put the new site in place at {site_dir}: {exc.strerror}") from None

@@ -159,6 +159,29 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
     return "check indentation and that text with ':' or '#' is quoted"
 
 
+def _tab_advice(line: str, at: int) -> tuple[str, str]:
+    """What a tab at index ``at`` of ``line`` is doing there, and what to write instead.
+
+    YAML forbids tabs only in indentation; elsewhere they are legal but invisible, so the catalog
+    refuses them everywhere, with advice that fits where this one is."""
+    before, after = line[:at], line[at:].lstrip(" \t")
+    if not before.strip(" "):
+        return "tab character in the indentation", "indent with spaces; YAML does not allow tabs for indentation"
+    quote = ""
+    for char in before:
+        if quote and char == quote:
+            quote = ""
+        elif not quote and char in "'\"":
+            quote = char
+    if quote:
+        return "tab character inside a quoted value", "replace it with a space; a tab does not show in most editors"
+    if after.startswith("#"):
+        return "tab character before a comment", "separate the comment from the value with spaces"
+    if "#" in before:
+        return "tab character in a comment", "replace it with a space"
+    return "tab character in a value", "replace it with a space; a tab does not show in most editors"
+
+
 def _tag(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
@@ -167,8 +190,8 @@ def parse_yaml(text: str, display: str) -> Document:
     """Parse ``text`` (the contents of the file shown as ``display``); raises YamlProblem."""
     if "\t" in text:
         line, col = _position(text, text.index("\t"))
-        raise YamlProblem(Problem(display, line, col, "", "tab character in the file",
-                                  "indent with spaces; YAML does not allow tabs for indentation"))
+        message, hint = _tab_advice(text.splitlines()[line - 1], col - 1)
+        raise YamlProblem(Problem(display, line, col, "", message, hint))
     invisible = _INVISIBLE.search(text)
     if invisible:
         line, col = _position(text, invisible.start())

@@ -97,7 +97,7 @@ def test_impossible_dates_are_caught_by_validate(project):
     model.write_text(re.sub(r"^release_date: .*$", "release_date: 2024-02-30", text, count=1, flags=re.M))
     result = run_cli("validate", cwd=project)
     assert result.returncode == 1
-    assert "release_date: 2024-02-30 is not a day of the calendar" in result.stderr
+    assert "release_date: 2024-02-30: February 2024 has days 01 to 29, not 30" in result.stderr
 
 
 def test_broken_translation_front_matter_is_a_clean_error(project):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from pathlib import Path
@@ -59,9 +60,23 @@ def test_catalog_covers_the_lesson(models_json):
 
 
 def test_models_csv_matches_json(built_site, models_json):
+    with (built_site / "api" / "models.csv").open() as f:
+        header = next(csv.reader(f))
+    # Issue 13: 'license' was both the licence id and the licence component's level.
+    assert len(header) == len(set(header)), [h for h in header if header.count(h) > 1]
     rows = list(csv.DictReader((built_site / "api" / "models.csv").open()))
     assert [r["id"] for r in rows] == [m["id"] for m in models_json["models"]]
-    assert all(rows[0][key] for key in COMPONENTS)
+    for row, model in zip(rows, models_json["models"], strict=True):
+        assert row["license"] == model["license"]["id"]
+        assert all(row[key + "_level"] == model["components"][key]["level"] for key in COMPONENTS)
+
+
+def test_data_format_page_lists_every_csv_column(built_site):
+    with (built_site / "api" / "models.csv").open() as f:
+        header = next(csv.reader(f))
+    page = html.unescape((built_site / "reference" / "data-format" / "index.html").read_text())
+    for column in header:
+        assert f"<code>{column}</code>" in page, column
 
 
 def test_pages_exist(built_site, models_json):
