@@ -48,6 +48,8 @@ def test_base_model_not_fine_tuned():
     assert broken("base-model-not-fine-tuned", model()) == []
     # Pythia's old entry: generic GPT-NeoX scripts judged 'closed' for a model that was never fine-tuned.
     assert broken("base-model-not-fine-tuned", model(finetuning_code=("closed", [CODE]))) == ["level"]
+    # A fresh draft has every component unknown; that is not yet a judgement, so it passes.
+    assert broken("base-model-not-fine-tuned", model(finetuning_code=("unknown", []))) == []
     # The rule is about base releases only: a chat model's fine-tuning code is judged normally.
     assert broken("base-model-not-fine-tuned", model("chat", finetuning_code=("closed", [CODE]))) == []
 
