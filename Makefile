@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install site test serve validate schema translations i18n-compile i18n-status browser clean
+.PHONY: install site test ci-rehearsal serve validate schema translations i18n-compile i18n-status browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,16 +56,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# axe-core (from the npm registry) checks the built pages for accessibility in the browser tests.
-AXE_VERSION := 4.14.1
-AXE := build/node/node_modules/axe-core/axe.min.js
-$(AXE):
-	mkdir -p build/node
-	npm install --prefix build/node axe-core@$(AXE_VERSION) --no-audit --no-fund --silent
-
-test: $(STAMP) browser $(AXE)
+test: $(STAMP) browser
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest -q
+
+# Every GitHub workflow, rehearsed for real in clean copies (make install, make test, make site ...):
+# minutes. `make test` runs the quick rehearsal (make targets as dry runs) in tests/test_rehearsal.py.
+ci-rehearsal: $(STAMP)
+	$(BIN)/python tests/rehearsal.py --full $(WORKFLOWS)
 
 clean:
 	rm -rf build site .pytest_cache

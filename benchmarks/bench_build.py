@@ -17,6 +17,9 @@ and measures, each command in its own process as a user would run it:
   the number of files written under ``site/``;
 - the built site's size and number of HTML pages.
 
+Every command's CPU time (user + system, its child processes included) is reported beside its wall
+time: on a shared machine the wall times grow with everyone else's load, the CPU times much less.
+
 Peak memory is the largest sum of the resident memory of the command and all its child processes,
 sampled every 20 ms (and never less than the kernel's peak for the command itself).
 """
@@ -112,8 +115,9 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Run a command; returns its wall seconds and peak memory in bytes. Raises if it fails."""
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, float]:
+    """Run a command; returns its wall seconds, peak memory in bytes and CPU seconds (user + system, its
+    child processes included). Raises if it fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     peak = [0]
@@ -133,7 +137,7 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{output.decode(errors='replace')}")
-    return elapsed, max(peak[0], usage.ru_maxrss * 1024)
+    return elapsed, max(peak[0], usage.ru_maxrss * 1024), usage.ru_utime + usage.ru_stime
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -172,29 +176,31 @@ def measure(models: int, langs: list[str], workdir: Path) -> dict:
     site, docs = root / "site", root / "build" / "docs"
     figures: dict = {"models": models, "langs": langs, "cpus": os.cpu_count()}
 
-    figures["validate_s"], _ = run([*om, "validate"], root)
+    figures["validate_s"], _, figures["validate_cpu_s"] = run([*om, "validate"], root)
     render = [sys.executable, "-c", "import sys; from generator.site import Project, render_docs; "
               "render_docs(Project(__import__('pathlib').Path('.').resolve()), sys.argv[1] or None)",
               langs[0] if only else ""]
-    figures["render_s"], _ = run(render, root)
+    figures["render_s"], _, figures["render_cpu_s"] = run(render, root)
     shutil.rmtree(root / "build")
-    figures["build_cold_s"], figures["build_cold_peak_mb"] = _mb(run([*om, "build", *only], root))
-    figures["mkdocs_s"], figures["mkdocs_peak_mb"] = _mb(run(
+    figures["build_cold_s"], figures["build_cold_peak_mb"], figures["build_cold_cpu_s"] = _mb(
+        run([*om, "build", *only], root))
+    figures["mkdocs_s"], figures["mkdocs_peak_mb"], figures["mkdocs_cpu_s"] = _mb(run(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(root / "build" / "plain-site")],
         root, {**ENV, **lang_env}))
     figures["ratio_build_to_mkdocs"] = round(figures["build_cold_s"] / figures["mkdocs_s"], 3)
+    figures["ratio_build_to_mkdocs_cpu"] = round(figures["build_cold_cpu_s"] / figures["mkdocs_cpu_s"], 3)
     shutil.rmtree(root / "build" / "plain-site")
     assert docs.is_dir()
 
     before = snapshot(site)
-    figures["build_unchanged_s"], _ = run([*om, "build", *only], root)
+    figures["build_unchanged_s"], _, figures["build_unchanged_cpu_s"] = run([*om, "build", *only], root)
     figures["build_unchanged_files_written"] = written_since(before, site)
 
     changed = added[len(added) // 2]
     changed.write_text(changed.read_text().replace("Synthetic entry for the benchmark.",
                                                    "Synthetic entry for the benchmark, changed.", 1))
     before = snapshot(site)
-    figures["build_one_change_s"], _ = run([*om, "build", *only], root)
+    figures["build_one_change_s"], _, figures["build_one_change_cpu_s"] = run([*om, "build", *only], root)
     figures["build_one_change_files_written"] = written_since(before, site)
 
     files = [p for p in site.rglob("*") if p.is_file()]
@@ -204,21 +210,28 @@ def measure(models: int, langs: list[str], workdir: Path) -> dict:
     return figures
 
 
-def _mb(measured: tuple[float, int]) -> tuple[float, float]:
-    return measured[0], round(measured[1] / 1e6, 1)
+def _mb(measured: tuple[float, int, float]) -> tuple[float, float, float]:
+    return measured[0], round(measured[1] / 1e6, 1), measured[2]
 
 
 LABELS = [
     ("validate_s", "openmodels validate", "s"),
+    ("validate_cpu_s", "  CPU time", "s"),
     ("render_s", "render Markdown (load, validate, score, render)", "s"),
+    ("render_cpu_s", "  CPU time", "s"),
     ("build_cold_s", "openmodels build, cold", "s"),
+    ("build_cold_cpu_s", "  CPU time", "s"),
     ("build_cold_peak_mb", "  peak memory", "MB"),
     ("mkdocs_s", "plain mkdocs build of the same Markdown", "s"),
+    ("mkdocs_cpu_s", "  CPU time", "s"),
     ("mkdocs_peak_mb", "  peak memory", "MB"),
     ("ratio_build_to_mkdocs", "ratio: openmodels build / mkdocs build", "x"),
+    ("ratio_build_to_mkdocs_cpu", "  the same in CPU time", "x"),
     ("build_unchanged_s", "openmodels build again, nothing changed", "s"),
+    ("build_unchanged_cpu_s", "  CPU time", "s"),
     ("build_unchanged_files_written", "  files written under site/", ""),
     ("build_one_change_s", "openmodels build after changing one model file", "s"),
+    ("build_one_change_cpu_s", "  CPU time", "s"),
     ("build_one_change_files_written", "  files written under site/", ""),
     ("site_mb", "site size", "MB"),
     ("site_files", "site files", ""),

@@ -6,7 +6,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator import schema
-from generator.checks import check_criteria, check_hub, check_lineage, check_model, display_path, model_filename
+from generator.checks import (
+    check_criteria,
+    check_family_translations,
+    check_hub,
+    check_lineage,
+    check_model,
+    display_path,
+    model_filename,
+)
 from generator.errors import CatalogError, Problem
 from generator.messages import M, describe, validate_as
 from generator.rules import check_rules
@@ -133,6 +141,8 @@ def load_catalog(root: Path) -> Catalog:
             else:
                 families[family.id] = family
                 documents["family:" + family.id] = doc
+
+    problems.extend(check_family_translations(families, documents))
 
     models: dict[str, schema.Model] = {}
     unreadable: set[str] = set()  # ids of entries that failed, so their dependants don't fail twice

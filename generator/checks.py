@@ -66,8 +66,10 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
     if not isinstance(family, str) or family in broken_families:
         pass
     elif family not in families:
+        close = did_you_mean(family, families, cutoff=0.75)  # short ids: 'smollm' is not a misspelt 'olmo'
+        new = f"if it is a new family, start it with: openmodels new-family {family}"
         problems.append(doc.problem(("family",), f"unknown family {shown(family)}",
-                                    did_you_mean(family, families) or EXAMPLES["family"]))
+                                    close or f"{new} ({EXAMPLES['family']})"))
     elif path.parent.name != family or path.parent.parent != root / "models":
         folder = path.parent.name if path.parent.parent == root / "models" else None
         hint = f"move it to data/models/{family}/"
@@ -97,6 +99,28 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
             problems.append(doc.problem(("components", key, "evidence"),
                                         f"level '{comp['level']}' needs at least one evidence link",
                                         "add the URL that supports it, or set level: unknown"))
+    return problems
+
+
+def check_family_translations(families: dict[str, schema.Family], documents: dict[str, Document]) -> list[Problem]:
+    """A family's translated text may not be another family's: the sign of a file copied to start a family,
+    whose translations would describe the other family to every reader of that language."""
+    problems = []
+    seen: dict[tuple[str, str], str] = {}
+    for family_id in sorted(families):
+        for locale, translation in sorted(families[family_id].translations.items()):
+            texts = [("summary",), *(("key_facts", i) for i in range(len(translation.key_facts or [])))]
+            for where in texts:
+                text = translation.summary if where == ("summary",) else translation.key_facts[where[1]]
+                if not text:
+                    continue
+                other = seen.setdefault((locale, text), family_id)
+                if other != family_id:
+                    doc = documents["family:" + family_id]
+                    problems.append(doc.problem(("translations", locale, *where),
+                                                f"the same text as family '{other}' has here: copied with its file?",
+                                                f"write this family's own translation, or delete translations.{locale} "
+                                                "until a translator does"))
     return problems
 
 

@@ -213,6 +213,35 @@ def new(hf_id: str, family: str, root: str | None) -> None:
                f"  openmodels validate {shown}")
 
 
+@cli.command("new-family")
+@click.argument("family_id")
+@root_option
+def new_family(family_id: str, root: str | None) -> None:
+    """Start a new family: draft data/families/FAMILY_ID.yml to fill in, then add its models with `new`.
+
+    The draft has no translations; copying another family's file would carry that family's.
+    An existing file is never overwritten.
+
+    \b
+    Example:
+      openmodels new-family smollm
+      openmodels new HuggingFaceTB/SmolLM2-1.7B --family smollm
+    """
+    from generator.scaffold import ScaffoldError, draft_family, write_draft
+
+    project = _project(root)
+    try:
+        draft = draft_family(project.data_dir, family_id)
+        write_draft(draft)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    shown = _relative(draft.path, project.root)
+    click.echo(f"Wrote {shown}")
+    click.echo("Next: fill in its name, organisation, summary, key facts and links, add a model with\n"
+               f"  openmodels new ORG/NAME --family {family_id}\n"
+               f"then run\n  openmodels validate {shown}")
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root))
@@ -379,6 +408,7 @@ def i18n() -> None:
       openmodels i18n status
       openmodels i18n status --lang sv --json
       openmodels i18n init de --name Deutsch
+      openmodels i18n diff lesson/index.md --lang sv
       openmodels i18n mark-current lesson/index.md --lang sv
     """
 
@@ -421,7 +451,8 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
                    f"({s.strings.translated}/{s.strings.total}, {s.strings.fuzzy} fuzzy)")
         for page in s.pages:
             if page.state != "translated":
-                click.echo(f"  {page.state:8} {page.page}")
+                click.echo(f"  {page.state:8} {page.page}" + (f"  (what changed: openmodels i18n diff {page.page} "
+                                                                f"--lang {s.locale})" if page.state == "stale" else ""))
 
 
 @i18n.command("init")
@@ -443,6 +474,29 @@ def i18n_init(lang: str, name: str | None, root: str | None) -> None:
     for path in init_language(project.root, project.config_file, project.locales_dir, lang, name):
         click.echo(f"wrote {path}")
     click.echo(f"Next: translate templates/locales/{lang}/LC_MESSAGES/messages.po and add site_src/*.{lang}.md pages.")
+
+
+@i18n.command("diff")
+@click.argument("page")
+@click.option("--lang", required=True, help="The translation's language.")
+@root_option
+def i18n_diff(page: str, lang: str, root: str | None) -> None:
+    """Show how PAGE's original changed since its translation was made (PAGE as under site_src/).
+
+    The translation's source_hash names the version of the original it matches; git history holds
+    that version's text. Changes of whitespace alone are not shown and do not make a page stale.
+    After updating the translation, record it with `i18n mark-current`.
+
+    \b
+    Example:
+      openmodels i18n diff lesson/benefits.md --lang sv
+      openmodels i18n mark-current lesson/benefits.md --lang sv
+    """
+    from generator.i18n import page_diff
+
+    project = _project(root)
+    diff = page_diff(project.pages_dir, page, lang)
+    click.echo(diff.rstrip("\n") if diff else f"{page} ({lang}) matches its original; nothing to update.")
 
 
 @i18n.command("mark-current")

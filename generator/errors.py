@@ -67,7 +67,7 @@ def shown(value: object, limit: int = 60) -> str:
     return f"'{text[:limit]}…'" if len(text) > limit else f"'{text}'"
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """A 'did you mean ...?' hint for a misspelt ``word``, or '' when nothing is close."""
-    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=cutoff)
     return f"did you mean '{close[0]}'?" if close else ""

@@ -3,14 +3,19 @@
 The languages are those of the i18n plugin in ``mkdocs.yml``. Template strings are translated
 with gettext catalogs under ``templates/locales/`` (Babel). Hand-written pages are translated as
 ``page.<lang>.md`` beside ``page.md`` and record, in their front matter, the hash of the original
-they translate (``source_hash``), so a changed original shows up as stale.
+they translate (``source_hash``), so a changed original shows up as stale, and git history gives
+the text of that version for ``openmodels i18n diff``.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
+import json
 import re
+import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,8 +129,48 @@ def string_stats(locales_dir: Path, locale: str) -> StringStats:
 
 
 def source_hash(text: str) -> str:
-    """The version stamp of an original page: the start of the SHA-256 of its text."""
+    """The version stamp of an original page: the start of the SHA-256 of its words.
+
+    Whitespace is collapsed first, so an added blank line or a re-wrapped paragraph does not make
+    a translation stale; a changed word does."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def _exact_hash(text: str) -> str:
+    """The stamp recorded before whitespace was ignored (hash of the exact text); still honoured."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def stamps(text: str) -> tuple[str, str]:
+    """Every stamp that says a translation matches ``text``."""
+    return source_hash(text), _exact_hash(text)
+
+
+def original_versions(path: Path) -> Iterator[tuple[str, str]]:
+    """(commit, text) of each committed version of the page at ``path``, newest first.
+
+    The stamp in a translation names the version of the original it matches; git keeps the text
+    of every version, so the change since can be shown. Outside a git checkout there are none.
+    """
+    def git(*args: str) -> subprocess.CompletedProcess[str] | None:
+        try:
+            return subprocess.run(["git", *args], cwd=path.parent, capture_output=True, text=True, timeout=60,
+                                  check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+
+    log = git("log", "--format=%H", "--", path.name)
+    if log is None or log.returncode:
+        return
+    for commit in log.stdout.split():
+        shown = git("show", f"{commit}:./{path.name}")
+        if shown is not None and shown.returncode == 0:
+            yield commit, shown.stdout
+
+
+def matching_version(path: Path, recorded: str) -> tuple[str, str] | None:
+    """The committed version of the original at ``path`` whose stamp is ``recorded``, if any."""
+    return next(((commit, text) for commit, text in original_versions(path) if recorded in stamps(text)), None)
 
 
 def front_matter(text: str, page: str = "") -> dict:
@@ -170,20 +215,63 @@ def original_pages(pages_dir: Path, locales: list[str]) -> list[str]:
                   if not p.name.endswith(suffixes))
 
 
-def translation_status(page: str, original: str, translation: str | None, name: str = "") -> PageStatus:
-    """Whether ``translation`` (None: there is none) matches the current text of its ``original``."""
+def translation_status(page: str, original: str, translation: str | None, name: str = "",
+                       original_path: Path | None = None) -> PageStatus:
+    """Whether ``translation`` (None: there is none) matches the current text of its ``original``.
+
+    A stamp of the exact text (recorded before whitespace was ignored) that no longer matches is
+    looked up in git history (``original_path``): if that version differs only in whitespace, the
+    translation is still current.
+    """
     current = source_hash(original)
     if translation is None:
         return PageStatus(page, "missing", current=current)
     recorded = front_matter(translation, name).get("source_hash")
-    return PageStatus(page, "translated" if recorded == current else "stale", recorded, current)
+    if recorded in stamps(original):
+        return PageStatus(page, "translated", recorded, current)
+    if original_path is not None and isinstance(recorded, str):
+        found = matching_version(original_path, recorded)
+        if found and source_hash(found[1]) == current:
+            return PageStatus(page, "translated", recorded, current)
+    return PageStatus(page, "stale", recorded, current)
 
 
 def page_status(pages_dir: Path, page: str, locale: str) -> PageStatus:
     translation = pages_dir / translated_name(page, locale)
     return translation_status(page, (pages_dir / page).read_text(encoding="utf-8"),
                               translation.read_text(encoding="utf-8") if translation.is_file() else None,
-                              translation.name)
+                              translation.name, pages_dir / page)
+
+
+def page_diff(pages_dir: Path, page: str, locale: str) -> str:
+    """What changed in ``page``'s original since its ``locale`` translation was made, as a unified diff
+    (lines compared with their whitespace collapsed); '' when the translation is current."""
+    page = page.removeprefix("site_src/")
+    original = pages_dir / page
+    if not original.is_file():
+        raise I18nError(f"no original page {page} under {pages_dir.name}/")
+    state = page_status(pages_dir, page, locale)
+    if state.state == "missing":
+        raise I18nError(f"{page} has no {locale} translation yet; the whole page is to translate")
+    if state.state == "translated":
+        return ""
+    if not isinstance(state.recorded, str):
+        raise I18nError(f"{translated_name(page, locale)} records no source_hash, so which version it translates "
+                        f"is unknown; compare it with {page} by hand, then run: openmodels i18n mark-current "
+                        f"{page} --lang {locale}")
+    found = matching_version(original, state.recorded)
+    if found is None:
+        raise I18nError(f"the version of {page} that {translated_name(page, locale)} translates (source_hash "
+                        f"{state.recorded}) is not in this checkout's git history; see git log -p site_src/{page}")
+    commit, before = found
+
+    def lines(text: str) -> list[str]:
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+    return "".join(line + "\n" for line in difflib.unified_diff(
+        lines(before), lines(original.read_text(encoding="utf-8")), lineterm="",
+        fromfile=f"{pages_dir.name}/{page} (translated, commit {commit[:10]})",
+        tofile=f"{pages_dir.name}/{page} (now)"))
 
 
 def status(pages_dir: Path, locales_dir: Path, langs: list[Language]) -> list[LanguageStatus]:
@@ -250,31 +338,93 @@ def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str,
         raise I18nError(f"'{locale}' is already a language of {config_file.name}")
     name = name or babel_locale.get_display_name(locale).capitalize()
 
-    yaml_rt = YAML()
-    yaml_rt.preserve_quotes = True
-    yaml_rt.width = 120
-    config = yaml_rt.load(config_file.read_text(encoding="utf-8"))
+    text = config_file.read_text(encoding="utf-8")
+    config = YAML().load(text)
     titles = [next(iter(item)) for item in config.get("nav", []) if isinstance(item, dict)]
+    entry = {"locale": locale, "name": name, "build": True, "site_name": config["site_name"],
+             # Menu titles to translate; until then they read as in English.
+             "nav_translations": {title: title for title in titles}}
+    lines = text.split("\n")
+    # Lines are inserted from the bottom up, so the positions read from the file stay right.
+    edits: list[tuple[int, int, list[str]]] = []  # (line index, lines replaced, new lines)
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "i18n" in plugin:
-            plugin["i18n"]["languages"].append({
-                "locale": locale,
-                "name": name,
-                "build": True,
-                "site_name": config["site_name"],
-                # Menu titles to translate; until then they read as in English.
-                "nav_translations": {title: title for title in titles},
-            })
-        if isinstance(plugin, dict) and "search" in plugin and _search_supports(locale):
-            langs = plugin["search"].setdefault("lang", ["en"])
-            if locale not in langs:
-                langs.append(locale)
-    buffer = io.StringIO()
-    yaml_rt.dump(config, buffer)
+            langs = plugin["i18n"]["languages"]
+            line, col = langs.lc.item(len(langs) - 1)
+            end = _block_end(lines, line, col)
+            edits.append((end, 0, _entry_lines(entry, col - 2)))
+        if isinstance(plugin, dict) and isinstance(plugin.get("search"), dict) and _search_supports(locale):
+            edits.append(_search_lang_edit(lines, plugin["search"], locale))
     written = [new_catalog(locales_dir, locale)]
-    config_file.write_text(buffer.getvalue(), encoding="utf-8")
+    for at, replaced, new in sorted((e for e in edits if e), reverse=True):
+        lines[at:at + replaced] = new
+    config_file.write_text("\n".join(lines), encoding="utf-8")
     written.append(config_file)
     return [p.relative_to(root) for p in written]
+
+
+def _block_end(lines: list[str], start: int, col: int) -> int:
+    """The index after the last non-blank line of the block whose first line is ``start`` and whose
+    content starts at column ``col``: later lines indented less end it."""
+    end = start + 1
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].strip()
+        if not stripped:
+            continue
+        if len(lines[i]) - len(lines[i].lstrip(" ")) < col:
+            break
+        end = i + 1
+    return end
+
+
+def _yaml_scalar(value: object) -> str:
+    """``value`` written so that YAML reads it back unchanged."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    plain = (text and text == text.strip() and text[0] not in "-?:,[]{}#&*!|>'\"%@`" and ": " not in text
+             and " #" not in text and not text.endswith(":"))
+    if plain and yaml.safe_load(text) == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _entry_lines(entry: dict, dash: int) -> list[str]:
+    """A language entry as block YAML with its dash at column ``dash``, in the file's own layout."""
+    pad = " " * dash
+    out = []
+    for i, (key, value) in enumerate(entry.items()):
+        lead = pad + ("- " if i == 0 else "  ")
+        if isinstance(value, dict):
+            out.append(f"{lead}{key}:")
+            out += [f"{pad}    {_yaml_scalar(k)}: {_yaml_scalar(v)}" for k, v in value.items()]
+        else:
+            out.append(f"{lead}{key}: {_yaml_scalar(value)}")
+    return out
+
+
+def _search_lang_edit(lines: list[str], search: dict, locale: str) -> tuple[int, int, list[str]] | None:
+    """Add ``locale`` to the search plugin's ``lang``, changing that one line (or adding one)."""
+    langs = search.get("lang")
+    if langs is None:
+        line, col = search.lc.key(next(iter(search)))
+        return line, 0, [" " * col + f"lang: [en, {locale}]"]
+    if isinstance(langs, str):
+        langs = [langs]
+        line, _ = search.lc.value("lang")
+        key_line = lines[line]
+        return line, 1, [key_line[:key_line.index("lang:")] + f"lang: [{', '.join(langs + [locale])}]"]
+    if locale in langs:
+        return None
+    if langs.fa.flow_style():
+        line, _ = search.lc.value("lang")
+        flow = re.match(r"^(.*lang:\s*\[)([^\]]*)\](.*)$", lines[line])
+        if flow:
+            items = [item.strip() for item in flow.group(2).split(",") if item.strip()]
+            return line, 1, [f"{flow.group(1)}{', '.join(items + [locale])}]{flow.group(3)}"]
+        raise I18nError("search's lang list spans several lines; add the language to it by hand")
+    line, col = langs.lc.item(len(langs) - 1)
+    return line + 1, 0, [" " * (col - 2) + f"- {locale}"]
 
 
 def _search_supports(locale: str) -> bool:

@@ -6,8 +6,11 @@ nothing writes into the docs folder while MkDocs reads it.
 
 from __future__ import annotations
 
+import copy
+import html
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -41,10 +44,38 @@ def on_pre_build(config) -> None:
             print(f"openmodels: the catalog has problems; serving the last good pages\n{report}",
                   file=sys.stderr, flush=True)
         _last_report["text"] = report
+        _last_report["count"] = str(len(exc.problems))
         return
     _last_report["text"] = ""
     if written:
         log.info("openmodels: re-rendered %d page(s)", len(written))
+
+
+MAX_SHOWN = 40
+"""Problems listed in the preview's banner; the terminal has them all."""
+
+
+def problems_banner(report: str, count: int) -> str:
+    """The preview's banner for a catalog with problems; every character of ``report`` is escaped."""
+    lines = report.split("\n")
+    shown = "\n".join(lines[:MAX_SHOWN]) + ("\n… and more: see the terminal" if len(lines) > MAX_SHOWN else "")
+    return ('<div class="admonition failure om-serve-problems" role="alert" lang="en">'
+            f'<p class="admonition-title">Preview of the last good pages: the catalog has {count} problem(s)</p>'
+            "<p>Fix these and the pages update by themselves:</p>"
+            f"<pre><code>{html.escape(shown)}</code></pre></div>")
+
+
+def with_problems_banner(output: str) -> str:
+    """Under ``serve``, while the catalog has problems, show them on every page above its content."""
+    report = _last_report.get("text")
+    if not (os.environ.get(SERVING) and report):
+        return output
+    marker = '<article class="md-content__inner md-typeset">'
+    at = output.find(marker)
+    if at < 0:
+        return output
+    at += len(marker)
+    return output[:at] + problems_banner(report, int(_last_report.get("count", "0"))) + output[at:]
 
 
 def on_config(config):
@@ -58,3 +89,50 @@ def on_config(config):
             title = next(iter(item))
             nav[i] = {title: ["families/index.md", *pages]}
     return config
+
+
+# Material's language integration fetches `sitemap.xml` beside every <link rel="alternate" hreflang>
+# in a page's head, expecting each to be a language's home page. mkdocs-static-i18n points them at
+# the page's own translations, so every page asked for <page>/sitemap.xml and got a 404. The
+# sitemap already names each page's translations (xhtml:link hreflang, absolute URLs), which search
+# engines accept in place of the head tags, and the language menu links straight to the translated
+# page, so the head tags go and nothing is lost.
+_HREFLANG_LINK = re.compile(r'\n?[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+
+
+def on_post_page(output: str, page, config) -> str:
+    return with_problems_banner(_HREFLANG_LINK.sub("", output))
+
+
+def on_post_template(output_content: str, template_name: str, config) -> str:
+    """The same for pages made from a template alone (404.html)."""
+    return _HREFLANG_LINK.sub("", output_content) if template_name.endswith(".html") else output_content
+
+
+def on_page_context(context, page, config, nav):
+    """Point the language menu at this page's translations on home pages too.
+
+    mkdocs-static-i18n does so on every page but the home pages, where it keeps links from the
+    site's root ("/sv/"), which lead off the site when it is served below a path (GitHub Pages) or
+    opened from disk. Material writes these links relative to the page, so they work anywhere.
+    Runs after the plugin's own on_page_context, which resets the list for every page. The plugin
+    sets ``config.extra.alternate`` as an attribute, which is what the templates read.
+    """
+    alternates = getattr(page.file, "alternates", None) or {}
+    for alternate in getattr(config.extra, "alternate", None) or []:
+        translation = alternates.get(alternate.get("lang"))
+        if translation is not None:
+            alternate["link"] = translation.url
+    return context
+
+
+def on_template_context(context, template_name, config):
+    """The 404 page answers for any missing address: its language menu leads to each language's home.
+
+    Without this it kept the links of whichever page was rendered last.
+    """
+    if template_name == "404.html":
+        homes = getattr(config.plugins.get("i18n"), "extra_alternate", None)
+        if homes:
+            config.extra.alternate = copy.deepcopy(homes)
+    return context

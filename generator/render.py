@@ -187,6 +187,8 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         text = env.get_template(template).render(**common, **context, page_path=path, link=link)
         if loc.missing:
             text = _insert_after_title(text, env.get_template("partials/untranslated.md.j2").render(**common))
+            if not loc.known:  # a language without a string catalog yet: the page is all in English
+                text = _with_front_matter(text, f"content_lang: {loc.default}\n")
         pages[loc.page_path(path)] = text
 
     families = sorted(catalog.families.values(), key=lambda f: f.name.lower())
@@ -213,10 +215,18 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
 
 
 def render_partial(templates_dir: Path, name: str, localizer: Localizer) -> str:
-    """A small template (a notice) in one language."""
+    """A small template (a notice) in one language: the reader's where its strings are translated,
+    else the default language, and ``notice_lang`` in the template says which."""
     env = make_environment(templates_dir)
     env.install_gettext_callables(localizer.gettext, localizer.ngettext, newstyle=True)
-    return env.get_template(name).render()
+    template = env.get_template(name)
+    missing = set(localizer.missing)
+    localizer.missing.clear()
+    template.render(notice_lang=localizer.locale)
+    lang = localizer.default if localizer.missing else localizer.locale
+    localizer.missing.clear()
+    localizer.missing.update(missing)
+    return template.render(notice_lang=lang)
 
 
 def translate_page(original: str, translation: str | None, stale: bool, templates_dir: Path,
@@ -227,8 +237,10 @@ def translate_page(original: str, translation: str | None, stale: bool, template
     search; a stale one gets a notice that the original has changed since.
     """
     if translation is None:
+        # content_lang: the theme marks the page's text as English (templates/theme/main.html).
         notice = render_partial(templates_dir, "partials/fallback.md.j2", localizer)
-        return _insert_after_title(_with_front_matter(original, "search:\n  exclude: true\n"), notice)
+        return _insert_after_title(_with_front_matter(original, "search:\n  exclude: true\n"
+                                                                f"content_lang: {localizer.default}\n"), notice)
     if stale:
         return _insert_after_title(translation, render_partial(templates_dir, "partials/stale.md.j2", localizer))
     return translation

@@ -29,6 +29,10 @@ _PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_./-]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
+FAMILY_CUTOFF = 0.75
+"""Family ids are short, so a looser match suggests unrelated families ('smollm' -> 'olmo')."""
+
+
 class ScaffoldError(OpenModelsError):
     """The draft could not be written; the message says why and what to do."""
 
@@ -52,8 +56,10 @@ def draft_model(data_dir: Path, model_id: str, family: str) -> Draft:
                                 "and '-', e.g. olmo")
     families = sorted(p.stem for p in (data_dir / "families").glob("*.yml"))
     if family not in families:
-        hint = did_you_mean(family, families) or f"add data/families/{family}.yml first (see CONTRIBUTING.md)"
-        raise ScaffoldError(f"unknown family {shown(family)}; {hint}")
+        start = f"start it with `openmodels new-family {family}` (see CONTRIBUTING.md, 'A new family')"
+        close = did_you_mean(family, families, cutoff=FAMILY_CUTOFF)
+        raise ScaffoldError(f"unknown family {shown(family)}; " + (f"{close} If it is a new family, {start}"
+                                                                    if close else f"if it is a new family, {start}"))
     models = data_dir / "models"
     path = models / family / model_filename(model_id)
     if not path.resolve().is_relative_to(models.resolve()):
@@ -65,6 +71,36 @@ def draft_model(data_dir: Path, model_id: str, family: str) -> Draft:
     criteria = load_criteria(data_dir)
     facts, snapshot = _hub_facts(data_dir, model_id)
     return Draft(path, _entry_text(model_id, family, criteria, facts), sorted(facts), snapshot)
+
+
+FAMILY_SCHEMA_LINE = "# yaml-language-server: $schema=../schema/family.schema.json\n"
+
+
+def draft_family(data_dir: Path, family: str) -> Draft:
+    """A blank ``data/families/<family>.yml`` to fill in; raises ScaffoldError for a bad or taken id.
+
+    It starts without translations: a summary translated for another family must not come along
+    (as it would when copying that family's file); translators add this family's own.
+    """
+    data_dir = Path(data_dir)
+    _check(schema.Slug, family, f"{shown(family)} is not a family id; expected lowercase letters, digits "
+                                "and '-', e.g. smollm")
+    path = data_dir / "families" / f"{family}.yml"
+    if path.exists():
+        raise ScaffoldError(f"family '{family}' already exists: {path}; edit that file instead")
+    text = "".join([
+        FAMILY_SCHEMA_LINE,
+        "# Draft by `openmodels new-family`. Fill in every field in your own words, then add its models:\n",
+        f"#   openmodels new ORG/NAME --family {family}\n",
+        "# How: CONTRIBUTING.md. Every field: the site's Reference > Data format page.\n",
+        f"id: {family}\n",
+        'name: ""  # the name readers see, e.g. "OLMo"\n',
+        'organisation: ""  # who releases the family, e.g. "Allen Institute for AI (Ai2)"\n',
+        'summary: ""  # a few sentences: what the family is and what is published about it\n',
+        "key_facts: []  # short facts with figures from the sources, one per item\n",
+        "links: []  # papers, announcements, repositories; each item: {title: \"...\", url: https://...}\n",
+    ])
+    return Draft(path, text)
 
 
 def write_draft(draft: Draft) -> None:

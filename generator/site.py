@@ -106,7 +106,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             name = translated_name(page, lang.locale)
             original = tree[page].decode("utf-8")
             translation = tree[name].decode("utf-8") if name in tree else None
-            state = translation_status(page, original, translation, Path(name).name)
+            state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
             files[name] = translate_page(original, translation, state.state == "stale",
                                          project.templates_dir, localizer)
     files["api/models.json"] = models_json(catalog, assessments)

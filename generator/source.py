@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from generator.errors import Problem
+from generator.indentation import find_indentation_problem
 
 MAX_BYTES = 256 * 1024
 """Catalog files are a few kilobytes; anything near this size is a mistake or an attack."""
@@ -25,6 +26,7 @@ MAX_DEPTH = 20
 """No catalog file needs deeper nesting than this."""
 
 _PLAIN_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "str")}
+_STR = "tag:yaml.org,2002:str"
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 # Characters that change how text is displayed without being seen (Trojan Source, CVE-2021-42574):
@@ -110,6 +112,8 @@ class _Builder:
         return self.scalar(node, keys)
 
     def scalar(self, node: yaml.ScalarNode, keys: KeyPath) -> Any:
+        if node.tag == _STR:
+            return node.value  # what the constructor would return, without its per-node bookkeeping
         if node.tag == "tag:yaml.org,2002:timestamp":
             # Dates stay text so that '2024-02' and '2024-02-01' are handled alike by the schema.
             return node.value
@@ -159,6 +163,27 @@ def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
     return "check indentation and that text with ':' or '#' is quoted"
 
 
+# The parser's names for what it expected or found, in a contributor's words.
+_TOKENS = {"<block end>": "the end of the indented block", "<block mapping start>": "a key indented differently",
+           "<block sequence start>": "a list item indented differently",
+           "<block collection start>": "an indented block",
+           "<stream end>": "the end of the file", "<document start>": "'---'", "<document end>": "'...'",
+           "<scalar>": "a value", "<flow mapping end>": "'}'", "<flow sequence end>": "']'"}
+
+
+def _plain(text: str) -> str:
+    for token, words in _TOKENS.items():
+        text = text.replace(f"'{token}'", words).replace(token, words)
+    return text.replace("while parsing a block mapping", "in this block of keys:") \
+        .replace("while parsing a block collection", "in this list:")
+
+
+def _about_structure(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the parser's complaint is about how blocks are nested (what indentation decides)."""
+    words = f"{exc.context or ''} {exc.problem or ''}"
+    return "block" in words or "mapping values are not allowed" in words or "simple key" in words
+
+
 def _tab_advice(line: str, at: int) -> tuple[str, str]:
     """What a tab at index ``at`` of ``line`` is doing there, and what to write instead.
 
@@ -198,10 +223,45 @@ def parse_yaml(text: str, display: str) -> Document:
         raise YamlProblem(Problem(display, line, col, "",
                                   f"invisible control character U+{ord(invisible.group()):04X} in the file",
                                   "delete it: it can make text display differently from what it says"))
+    node = _fast_compose(text)
+    if node is _UNSURE:
+        node = _exact_compose(text, display)
+    builder = _Builder(display)
+    data = builder.build(node) if node is not None else None
+    return Document(Path(display), display, data, builder.positions)
+
+
+_UNSURE = object()
+_FastLoader = getattr(yaml, "CSafeLoader", None)
+
+
+def _fast_compose(text: str) -> Any:
+    """The node tree composed by libyaml's C parser, or _UNSURE when the exact parser must decide.
+
+    libyaml is about ten times faster than PyYAML's Python parser and gives the same node tree and
+    the same (line, column) marks for plain catalog data. Everything it might treat differently
+    goes to the exact parser, which also words every error: a file with an anchor or alias (the C
+    composer cannot stop at the first one, and ``&`` or ``*`` anywhere is enough to be careful), and
+    any file libyaml refuses (it caps nesting at 1000 levels, so no input can exhaust its stack).
+    """
+    if _FastLoader is None or "&" in text or "*" in text:
+        return _UNSURE
+    try:
+        loader = _FastLoader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return _UNSURE
+
+
+def _exact_compose(text: str, display: str) -> yaml.Node | None:
+    """Compose with PyYAML's Python parser; raises YamlProblem with its exact position and a hint."""
     try:
         loader = _Loader(text)
         try:
-            node = loader.get_single_node()
+            return loader.get_single_node()
         finally:
             loader.dispose()
     except _AnchorFound as found:
@@ -211,7 +271,11 @@ def parse_yaml(text: str, display: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        misplaced = find_indentation_problem(text) if _about_structure(exc) else None
+        if misplaced and misplaced.line <= line:
+            raise YamlProblem(Problem(display, misplaced.line, misplaced.column, ".".join(misplaced.path),
+                                      misplaced.message, misplaced.hint)) from None
+        message = " ".join(_plain(str(part)) for part in (exc.context, exc.problem) if part)
         raise YamlProblem(Problem(display, line, col, "", f"YAML syntax: {message}", _syntax_hint(exc))) from None
     except yaml.reader.ReaderError as exc:
         line, col = _position(text, exc.position)
@@ -222,9 +286,6 @@ def parse_yaml(text: str, display: str) -> Document:
         raise YamlProblem(Problem(display, 1, 1, "", f"YAML syntax: {exc}")) from None
     except RecursionError:
         raise YamlProblem(Problem(display, 1, 1, "", "nesting too deep to be catalog data")) from None
-    builder = _Builder(display)
-    data = builder.build(node) if node is not None else None
-    return Document(Path(display), display, data, builder.positions)
 
 
 def read_yaml(path: Path, display: str | None = None) -> Document:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+# axe-core as shipped inside the axe-playwright-python wheel (a test dependency): no Node or npm.
+from axe_playwright_python.base import AXE_FILE_PATH as AXE
 from browser import chromium, serve_directory
 
-AXE = Path(__file__).resolve().parent.parent / "build" / "node" / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = ["/", "/lesson/", "/lesson/criteria/", "/methodology/", "/families/", "/families/olmo/",
          "/families/llama-2/", "/models/allenai__OLMo-7B/", "/models/meta-llama__Llama-3.1-8B-Instruct/",
          "/reference/criteria/", "/reference/data-format/", "/sv/", "/sv/families/falcon/",
@@ -16,7 +18,7 @@ PAGES = ["/", "/lesson/", "/lesson/criteria/", "/methodology/", "/families/", "/
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    assert AXE.is_file(), f"{AXE} is missing: `make test` installs axe-core from the npm registry"
+    assert AXE.is_file(), f"{AXE} is missing: `make install` installs axe-playwright-python, which ships it"
     return AXE.read_text(encoding="utf-8")
 
 

@@ -69,6 +69,13 @@ def check_command(words: list[str]) -> None:
             assert value in result.output, f"openmodels {path[0]} --format {value}"
 
 
+def check_pinned(path: Path, uses: str) -> None:
+    """A third-party action is pinned to a full commit SHA, with the release it is in a comment."""
+    assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}", uses), f"{path.name}: {uses} is not pinned"
+    assert re.search(rf"uses: {re.escape(uses)} # v\d+\.\d+\.\d+$", path.read_text(), re.M), \
+        f"{path.name}: {uses} needs its tag in a comment"
+
+
 def test_workflows_parse_and_run_commands_that_exist():
     assert {p.name for p in WORKFLOWS} >= {"pull-request.yml", "pages.yml", "refresh.yml"}
     for path in WORKFLOWS:
@@ -77,7 +84,7 @@ def test_workflows_parse_and_run_commands_that_exist():
         for step in steps(workflow):
             assert "uses" in step or "run" in step, (path.name, step)
             if "uses" in step:
-                assert re.fullmatch(r"[\w.-]+/[\w.-]+(/[\w./-]+)?@v\d+", step["uses"]), step["uses"]
+                check_pinned(path, step["uses"])
             for words in commands(step.get("run", "")):
                 check_command(words)
 
@@ -89,7 +96,7 @@ def run_lines(workflow: dict) -> str:
 def test_pull_requests_run_the_tests_and_annotate_problems():
     workflow = load(GITHUB / "workflows" / "pull-request.yml")
     assert "pull_request" in triggers(workflow)
-    assert workflow["permissions"] == {"contents": "read"}
+    assert workflow["permissions"] == {} and workflow["jobs"]["check"]["permissions"] == {"contents": "read"}
     runs = run_lines(workflow)
     assert "make test" in runs and "openmodels validate --format github" in runs
 
@@ -97,7 +104,11 @@ def test_pull_requests_run_the_tests_and_annotate_problems():
 def test_main_is_deployed_to_pages():
     workflow = load(GITHUB / "workflows" / "pages.yml")
     assert triggers(workflow)["push"]["branches"] == ["main"]
-    assert workflow["permissions"]["pages"] == "write" and workflow["permissions"]["id-token"] == "write"
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert workflow["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    build = next(s for s in steps(workflow) if s.get("run") == "make site")
+    assert build["env"]["SITE_URL"] == "${{ steps.pages.outputs.base_url }}/", "site_url comes from Pages"
     uses = [step.get("uses", "") for step in steps(workflow)]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
@@ -112,8 +123,23 @@ def test_weekly_refresh_opens_a_pull_request():
     assert len(schedule["cron"].split()) == 5 and schedule["cron"].split()[4] != "*"
     assert "openmodels refresh" in run_lines(workflow)
     pr = next(s for s in steps(workflow) if s.get("uses", "").startswith("peter-evans/create-pull-request@"))
-    assert pr["with"]["add-paths"] == "data/hub", "only machine-owned files may be proposed"
-    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert pr["with"]["add-paths"] == "data/hub/**", "only machine-owned files may be proposed"
+    assert "':(exclude)data/hub'" in run_lines(workflow), "a change outside data/hub/ stops the run"
+    assert workflow["permissions"] == {}
+    assert workflow["jobs"]["refresh"]["permissions"] == {"contents": "write", "pull-requests": "write"}
+
+
+def test_checkouts_keep_no_token_and_pip_downloads_are_cached():
+    for path in WORKFLOWS:
+        workflow = load(path)
+        for step in steps(workflow):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, path.name
+            if step.get("uses", "").startswith("actions/setup-python@"):
+                assert step["with"]["cache"] == "pip", path.name
+        container_jobs = [job for job in workflow["jobs"].values() if "container" in job]
+        for job in container_jobs:  # setup-python is not used in a container: its pip cache by hand
+            assert any("cache" in s.get("uses", "") and s["with"]["path"] == "~/.cache/pip" for s in job["steps"])
 
 
 def test_pre_commit_runs_validate_and_ruff():

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, run_cli
 
 from generator.digest import RECORD, Recorded
@@ -57,3 +58,66 @@ def test_benchmark_runs_at_small_n(tmp_path):
     assert figures["build_unchanged_files_written"] == 0
     assert figures["build_one_change_files_written"] > 0
     assert figures["html_pages"] > 50 and figures["site_mb"] > 0
+
+
+def _every_yaml_file() -> list[Path]:
+    folders = [ROOT / "data", ROOT / "tests" / "bad_entries", ROOT / "tests" / "fixtures"]
+    return sorted(p for folder in folders for p in folder.rglob("*") if p.suffix in (".yml", ".yaml"))
+
+
+def _both_ways(text: str) -> tuple[object, object]:
+    """The outcome of parsing ``text`` with libyaml on the fast path, and with the exact parser only."""
+    from unittest import mock
+
+    from generator import source
+
+    def outcome() -> object:
+        try:
+            doc = source.parse_yaml(text, "x.yml")
+            return doc.data, doc.positions
+        except source.YamlProblem as exc:
+            return exc.problem
+
+    fast = outcome()
+    with mock.patch.object(source, "_FastLoader", None):
+        exact = outcome()
+    return fast, exact
+
+
+def test_fast_yaml_path_gives_the_exact_parsers_data_and_positions():
+    """Every catalog file, bad entry and fixture: libyaml's fast path agrees with the exact parser on
+    the data, the position of every key, and every problem reported."""
+    from generator import source
+
+    files = _every_yaml_file()
+    assert len(files) > 120
+    fast_used = 0
+    for path in files:
+        text = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+        fast, exact = _both_ways(text)
+        assert fast == exact, path
+        fast_used += source._fast_compose(text) is not source._UNSURE
+    assert fast_used > 60
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\r\nb: [x, y]\r\n",
+    "name: Åsa – ünïcode 😀\nnote: 'it''s'\nx: {k: v}\n",
+    "a:\n  - b: 1\n    c: \"x\\ty\"\n  - 2\n",
+    "a: &x 1\nb: *x\n",
+    "a: 1\na: 2\n",
+    "a: [1, 2\n",
+    "--- \na: 1\n---\nb: 2\n",
+    "a: !!python/object:os.system x\n",
+    "<<: {a: 1}\n",
+    "a: b: c\n",
+    "\x85a: 1\n",
+    "a: 2024-02-01\nb: 0x1F\nc: .inf\nd: ~\ne: yes\n",
+    "[" * 1500 + "]" * 1500,
+    "- " * 1500 + "x",
+    "",
+    "# only a comment\n",
+])
+def test_fast_yaml_path_agrees_on_edge_cases(text):
+    fast, exact = _both_ways(text)
+    assert fast == exact

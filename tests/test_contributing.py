@@ -112,7 +112,7 @@ def test_snapshots_are_read_defensively(fixture_catalog, snapshot, expected):
     ("org/name", "/tmp", "is not a family id"),
     ("org/name", "Pythia", "is not a family id"),
     ("org/name", "pythai", "unknown family 'pythai'; did you mean 'pythia'?"),
-    ("org/name", "brand-new", "add data/families/brand-new.yml first"),
+    ("org/name", "brand-new", "openmodels new-family brand-new"),
 ])
 def test_new_refuses_bad_ids_and_families(project, model_id, family, message):
     before = sorted(p for p in project.rglob("*") if "build" not in p.parts)

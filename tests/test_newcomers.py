@@ -2,18 +2,89 @@
 
 from __future__ import annotations
 
+import difflib
+import html
+import json
 import re
 import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
+from conftest import run_cli
 
 from generator.catalog import load_catalog
 from generator.errors import CatalogError
 from generator.i18n import FRONT_MATTER, languages
+from generator.indentation import find_indentation_problem
+from generator.site import Project, build
+from generator.source import YamlProblem, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Point 2: starting a family.
+
+def test_new_for_a_family_that_does_not_exist_says_how_to_start_it(project):
+    result = run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project)
+    assert result.returncode == 1
+    assert "unknown family 'smollm'" in result.stderr and "olmo" not in result.stderr
+    assert "openmodels new-family smollm" in result.stderr
+
+
+def test_new_family_then_new_model_validates_once_filled_in(project):
+    result = run_cli("new-family", "smollm", cwd=project)
+    assert result.returncode == 0, result.stderr
+    path = project / "data" / "families" / "smollm.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "translations" not in yaml.safe_load(text) and "id: smollm" in text
+    # As drafted, validate asks for the blanks to be filled in, on their lines.
+    blank = run_cli("validate", cwd=project)
+    assert blank.returncode == 1 and "data/families/smollm.yml:6:7: name: must not be empty" in blank.stderr
+    path.write_text(text.replace('name: ""', 'name: "SmolLM"').replace('organisation: ""', 'organisation: "HF"')
+                    .replace('summary: ""', 'summary: "Small models."'), encoding="utf-8")
+    assert run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project).returncode == 0
+    assert (project / "data" / "models" / "smollm" / "HuggingFaceTB__SmolLM2-1.7B.yml").exists()
+    again = run_cli("new-family", "smollm", cwd=project)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert path.read_text(encoding="utf-8").count("SmolLM") == 1
+
+
+def test_a_copied_family_file_does_not_carry_its_translations(project):
+    source = (project / "data" / "families" / "olmo.yml").read_text(encoding="utf-8")
+    (project / "data" / "families" / "smollm.yml").write_text(source.replace("id: olmo", "id: smollm", 1))
+    result = run_cli("validate", cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"data/families/smollm.yml:\d+:\d+: translations.sv.summary: the same text as family 'olmo'",
+                     result.stderr), result.stderr
+
+
+def test_contributing_explains_how_to_start_a_family():
+    text = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "openmodels new-family" in text and "copy an existing one" not in text
+
+
+# Point 3: a YAML indentation mistake is reported on its own line, in plain words, with the enclosing key.
+
+def test_a_dedented_key_is_reported_on_its_line():
+    path = ROOT / "data" / "models" / "olmo" / "allenai__OLMo-7B.yml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line == "    evidence:" and lines[i - 2] == "  weights:")
+    lines[at] = "  evidence:"  # onto the components' column: valid YAML until the note: two lines on
+    with pytest.raises(YamlProblem) as caught:
+        parse_yaml("\n".join(lines), "x.yml")
+    problem = caught.value.problem
+    assert (problem.line, problem.col, problem.field) == (at + 1, 3, "components.weights")
+    assert problem.message == "`evidence:` is indented less than the `level:` above it (2 spaces, not 4) inside " \
+                              "`weights:`"
+    assert "<block" not in str(problem) and "parsing" not in str(problem)
+
+
+def test_no_committed_file_looks_misindented():
+    for path in sorted((ROOT / "data").rglob("*.yml")):
+        assert find_indentation_problem(path.read_text(encoding="utf-8")) is None, path
 
 
 # Point 4: a model in another family's folder may have the wrong folder or the wrong family: key.
@@ -32,6 +103,103 @@ def test_wrong_family_folder_names_both_mistakes(fixture_catalog):
     else:
         raise AssertionError("a model in another family's folder was accepted")
     assert problem.hint == "move it to data/models/demo/, or, if family: is the mistake, change it to other"
+
+
+# Point 6: translators see what changed, and whitespace alone changes nothing.
+
+def git(project: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=project, check=True,
+                   capture_output=True)
+
+
+def test_i18n_diff_shows_what_changed_since_the_translation(project):
+    git(project, "init", "-q")
+    git(project, "add", "site_src")
+    git(project, "commit", "-qm", "pages")
+    page = project / "site_src" / "lesson" / "benefits.md"
+    text = page.read_text(encoding="utf-8")
+    # Whitespace alone: an added blank line and a re-indented line leave the translation current.
+    page.write_text(text.replace("\n\n", "\n\n\n", 1) + "\n", encoding="utf-8")
+    assert json.loads(run_cli("i18n", "status", "--json", cwd=project).stdout)[0]["pages"]["stale"] == []
+    git(project, "commit", "-qam", "blank line")
+    first = next(line for line in text.splitlines() if len(line) > 40 and not line.startswith(("#", "-")))
+    page.write_text(page.read_text(encoding="utf-8").replace(first, first + " A sentence added later.")
+                    + "\nA new paragraph.\n", encoding="utf-8")
+    status = run_cli("i18n", "status", cwd=project)
+    assert "stale    lesson/benefits.md  (what changed: openmodels i18n diff lesson/benefits.md --lang sv)" \
+        in status.stdout
+    diff = run_cli("i18n", "diff", "lesson/benefits.md", "--lang", "sv", cwd=project)
+    assert diff.returncode == 0, diff.stderr
+    lines = diff.stdout.splitlines()
+    assert lines[0].startswith("--- site_src/lesson/benefits.md (translated, commit ")
+    assert f"-{' '.join(first.split())}" in lines and f"+{' '.join(first.split())} A sentence added later." in lines
+    assert "+A new paragraph." in lines and not any(line in ("+", "-") for line in lines)
+    # Marked current, the page is up to date, and a later blank line still changes nothing.
+    assert run_cli("i18n", "mark-current", "lesson/benefits.md", "--lang", "sv", cwd=project).returncode == 0
+    page.write_text(page.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    same = run_cli("i18n", "diff", "lesson/benefits.md", "--lang", "sv", cwd=project)
+    assert same.returncode == 0 and "matches its original" in same.stdout
+
+
+def test_i18n_diff_without_the_version_in_history_says_so(project):
+    page = project / "site_src" / "lesson" / "benefits.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    result = run_cli("i18n", "diff", "lesson/benefits.md", "--lang", "sv", cwd=project)
+    assert result.returncode == 1 and "not in this checkout's git history" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+# Point 7: `i18n init` changes only what it adds to mkdocs.yml.
+
+def test_i18n_init_changes_only_what_it_adds(project):
+    before = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    nav = yaml.safe_load("\n".join(before).replace("!ENV", ""))["nav"]
+    titles = [next(iter(item)) for item in nav if isinstance(item, dict)]
+    assert run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
+    after = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    diff = [line for line in difflib.unified_diff(before, after, lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    removed = [line for line in diff if line.startswith("-")]
+    added = [line[1:] for line in diff if line.startswith("+")]
+    assert removed == ["-      lang: [en, sv]"], diff
+    assert added[0] == "      lang: [en, sv, de]"
+    assert added[1:] == ["        - locale: de", "          name: Deutsch", "          build: true",
+                         "          site_name: Open Models", "          nav_translations:",
+                         *(f"            {t}: {t}" for t in titles)]
+    assert [lang.locale for lang in languages(project / "mkdocs.yml")] == ["en", "sv", "de"]
+
+
+# Point 8: fallback content says its real language; the notice is in the reader's where translated.
+
+def article(html_text: str) -> str:
+    return html_text.split('<article class="md-content__inner md-typeset">', 1)[1].split("</article>", 1)[0]
+
+
+def test_fallback_content_is_marked_with_its_language(project):
+    assert run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
+    (project / "site_src" / "lesson" / "choosing.sv.md").unlink()
+    proj = Project(project)
+    build(proj)
+    site = proj.site_dir
+    # A Swedish reader on an untranslated page: English text marked lang="en", a Swedish notice.
+    body = article((site / "sv" / "lesson" / "choosing" / "index.html").read_text())
+    assert body.lstrip().startswith('<div lang="en">')
+    notice = re.search(r'<div class="admonition info" lang="(\w+)">\s*<p class="admonition-title">([^<]+)</p>', body)
+    assert notice and notice.groups() == ("sv", "Inte översatt än")
+    # A German reader: no German catalog yet, so the notice is English too, and marked so.
+    body = article((site / "de" / "lesson" / "choosing" / "index.html").read_text())
+    assert body.lstrip().startswith('<div lang="en">')
+    assert re.search(r'<div class="admonition info" lang="en">\s*<p class="admonition-title">Not translated yet',
+                     body)
+    # Generated German pages are English throughout, and say so.
+    assert article((site / "de" / "families" / "olmo" / "index.html").read_text()).lstrip() \
+        .startswith('<div lang="en">')
+    # Translated Swedish pages are not marked English.
+    assert not article((site / "sv" / "lesson" / "benefits" / "index.html").read_text()).lstrip() \
+        .startswith('<div lang="en">')
+    # The Swedish data format page: the schema's English field descriptions are marked and noticed.
+    page = (site / "sv" / "reference" / "data-format" / "index.html").read_text()
+    assert '<span lang="en">The family id' in html.unescape(page) and "Delvis på engelska" in page
 
 
 # Point 9: small inconsistencies.

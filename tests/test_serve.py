@@ -58,10 +58,19 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         assert "# {{ family.name }}" in text
         template.write_text(text.replace("# {{ family.name }}", "# {{ family.name }} (edited)"))
         assert wait_for(lambda: "(edited)" in fetch(url)), "template change was not re-rendered"
-        # A broken edit keeps the last good pages and says what is wrong.
+        # A broken edit keeps the last good pages and says what is wrong, in the terminal and, for
+        # the reader of the preview, in a banner above every page (issue 13).
         family.write_text("id: [broken\n")
-        time.sleep(3)
-        assert wait_for(lambda: "OLMo Renamed" in fetch(url))
+        assert wait_for(lambda: "om-serve-problems" in fetch(url)), "no banner for a broken catalog"
+        page = fetch(url)
+        assert "OLMo Renamed" in page and "olmo.yml:2:1: (file): YAML syntax" in page
+        assert "om-serve-problems" in fetch(f"http://127.0.0.1:{port}/sv/lesson/")
+        # What a contributor wrote reaches the banner as text, never as markup.
+        family.write_text(renamed + "<script>alert(1)</script>: 1\n")
+        assert wait_for(lambda: "&lt;script&gt;alert(1)&lt;/script&gt;" in fetch(url)), "banner not updated"
+        assert "<script>alert(1)" not in fetch(url)
+        family.write_text(renamed)
+        assert wait_for(lambda: "om-serve-problems" not in fetch(url)), "banner stayed after the fix"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         _, err = process.communicate(timeout=30)
