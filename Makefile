@@ -37,7 +37,7 @@ schema: $(STAMP)
 # language's catalog; changed strings are marked fuzzy for translators to review.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
-	  -o templates/locales/messages.pot templates
+	  -o templates/locales/messages.pot templates generator/figures.py
 	$(BIN)/pybabel update -i templates/locales/messages.pot -d templates/locales \
 	  --ignore-obsolete -w 100
 

@@ -158,6 +158,10 @@ def written_since(before: dict[str, tuple[int, int, int]], folder: Path) -> int:
 
 def measure(models: int, langs: list[str], workdir: Path) -> dict:
     root = copy_project(workdir / "project")
+    # The generator's code is copied, not linked, so that editing the working tree while a long run
+    # goes on cannot change what is measured (every command runs in ``root``, which Python searches first).
+    (root / "generator").unlink()
+    shutil.copytree(ROOT / "generator", root / "generator", ignore=shutil.ignore_patterns("__pycache__"))
     added = add_synthetic(root / "data", models)
     every = [lang.locale for lang in languages(root / "mkdocs.yml")]
     unknown = sorted(set(langs) - set(every))

@@ -85,7 +85,9 @@ def load_translations(locales_dir: Path, locale: str) -> tuple[NullTranslations,
     for message, errors in list(catalog.check()):
         if errors:
             del catalog[message.id]
-    known = frozenset(m.id for m in catalog if m.id and m.string and not m.fuzzy)
+    # A plural entry's id is (singular, plural); Localizer.ngettext looks it up by the singular.
+    known = frozenset(m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog
+                      if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string) and not m.fuzzy)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

@@ -204,10 +204,13 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     for family in families:
         models = catalog.family_models(family.id)
         render("family.md.j2", family_page(family.id), family=family, models=models)
+    derived: dict[str, list[Any]] = {}  # one pass, not one per model: a thousand models made it quadratic
+    for m in sorted(catalog.models.values(), key=lambda m: m.id):
+        derived.setdefault(m.base_model or "", []).append(m)
     for model in catalog.models.values():
-        children = sorted((m for m in catalog.models.values() if m.base_model == model.id), key=lambda m: m.id)
         render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
-               license=catalog.license_of(model), assessment=assessments[model.id], children=children)
+               license=catalog.license_of(model), assessment=assessments[model.id],
+               children=derived.get(model.id, []))
     render("criteria.md.j2", "reference/criteria.md")
     render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
            csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)

@@ -80,6 +80,8 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     # pay half a second for importing the schema (pydantic) and the templates (Jinja).
     from generator.api import models_csv, models_json
     from generator.catalog import load_catalog
+    from generator.figures import expand_figures
+    from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
     from generator.render import Localizer, render_pages, translate_page
     from generator.schema_export import schema_files
@@ -100,20 +102,25 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
         files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
-        if lang.default:
-            continue
+        glossary = load_glossary(project.data_dir, lang.locale)
         for page in originals:
-            name = translated_name(page, lang.locale)
+            name = translated_name(page, lang.locale) if not lang.default else page
             original = tree[page].decode("utf-8")
-            translation = tree[name].decode("utf-8") if name in tree else None
-            state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
-            files[name] = translate_page(original, translation, state.state == "stale",
-                                         project.templates_dir, localizer)
+            text = original
+            if not lang.default:
+                translation = tree[name].decode("utf-8") if name in tree else None
+                state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
+                text = translate_page(original, translation, state.state == "stale", project.templates_dir, localizer)
+            # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
+            text = expand_figures(text, name, catalog, assessments, localizer)
+            files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
     files["api/models.json"] = models_json(catalog, assessments)
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
         files[f"schema/{name}"] = text
-    written = sync_tree(project.docs_dir, files)
+    # The docs folder is an intermediate that every build rewrites: an fsync per page (thousands at
+    # a thousand models) buys no safety there. Files are still replaced atomically.
+    written = sync_tree(project.docs_dir, files, durable=False)
     return catalog, written
 
 

@@ -10,7 +10,9 @@ import pytest
 from axe_playwright_python.base import AXE_FILE_PATH as AXE
 from browser import chromium, serve_directory
 
-PAGES = ["/", "/lesson/", "/lesson/criteria/", "/methodology/", "/families/", "/families/olmo/",
+LESSON = ["/lesson/", "/lesson/criteria/", "/lesson/benefits/", "/lesson/exploring/", "/lesson/choosing/",
+          "/lesson/next-steps/"]
+PAGES = ["/", *LESSON, *(f"/sv{page}" for page in LESSON), "/methodology/", "/families/", "/families/olmo/",
          "/families/llama-2/", "/models/allenai__OLMo-7B/", "/models/meta-llama__Llama-3.1-8B-Instruct/",
          "/reference/criteria/", "/reference/data-format/", "/sv/", "/sv/families/falcon/",
          "/sv/models/tiiuae__falcon-40b/"]
