@@ -54,6 +54,7 @@ def cli() -> None:
       openmodels build                    build the site into site/
       openmodels serve                    preview with live reload
       openmodels refresh                  fetch Hub facts into data/hub/
+      openmodels trackers import E M      import the EOSAI and MOT snapshots
     """
 
 
@@ -397,6 +398,56 @@ def _progress(total: int, label: str):
             yield lambda _outcome: progress.advance(task)
 
     return bar()
+
+
+@cli.group()
+def trackers() -> None:
+    """What other trackers say: import the EOSAI and MOT snapshots into data/trackers/.
+
+    \b
+    Example:
+      openmodels trackers import ../main-database ../model_openness_tool
+    """
+
+
+@trackers.command("import")
+@click.argument("eosai_dir", type=click.Path(file_okay=False, exists=True))
+@click.argument("mot_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--eosai-commit", help="The index's commit, when EOSAI_DIR is not a git checkout.")
+@click.option("--mot-commit", help="The MOT's commit, when MOT_DIR is not a git checkout.")
+@root_option
+def trackers_import(eosai_dir: str, mot_dir: str, eosai_commit: str | None, mot_commit: str | None,
+                    root: str | None) -> None:
+    """Normalise checkouts of the two trackers into data/trackers/<source>/ and match them with the catalog.
+
+    EOSAI_DIR is a checkout of the European Open Source AI Index's main-database, MOT_DIR one of
+    the Model Openness Tool. The mapping onto our components is data/trackers/mapping.yml; matches
+    the import cannot make itself go in data/trackers/matches.yml. Files are written only when
+    they change; a tracker file that cannot be read is named and skipped, and its previous
+    normalised file is kept. Re-run it after adding models so that new matches are found.
+
+    \b
+    Example:
+      openmodels trackers import ../main-database ../model_openness_tool
+      openmodels trackers import snapshots/osai-index snapshots/mot --eosai-commit 5a388e8 --mot-commit 8b5d30e
+    """
+    from generator.catalog import load_catalog
+    from generator.tracker_import import import_trackers
+
+    project = _project(root)
+    try:
+        catalog = load_catalog(project.data_dir)
+        done = import_trackers(project.data_dir, Path(eosai_dir), Path(mot_dir), catalog, eosai_commit, mot_commit)
+    except CatalogError as exc:
+        _report(exc.problems)
+        raise click.ClickException(f"{exc}; nothing was imported") from None
+    for note in done.notes:
+        click.echo(f"  note: {note}")
+    for skipped in done.skipped:
+        click.echo(f"  skipped {skipped}", err=True)
+    click.echo(f"Imported {done.entries.get('eosai', 0)} EOSAI and {done.entries.get('mot', 0)} MOT entries; "
+               f"matched {done.matched.get('eosai', 0)} and {done.matched.get('mot', 0)} catalog models; "
+               f"{len(done.written)} file(s) written, {len(done.removed)} removed, {len(done.skipped)} skipped.")
 
 
 @cli.group()

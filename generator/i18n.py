@@ -408,6 +408,8 @@ def _entry_lines(entry: dict, dash: int) -> list[str]:
 def _search_lang_edit(lines: list[str], search: dict, locale: str) -> tuple[int, int, list[str]] | None:
     """Add ``locale`` to the search plugin's ``lang``, changing that one line (or adding one)."""
     langs = search.get("lang")
+    if langs is None and not search:
+        return None  # '- search: {}': Material's default languages
     if langs is None:
         line, col = search.lc.key(next(iter(search)))
         return line, 0, [" " * col + f"lang: [en, {locale}]"]

@@ -25,6 +25,7 @@ from generator.api import CSV_COLUMNS, LEVEL_SUFFIX
 from generator.catalog import Catalog
 from generator.i18n import translated_name
 from generator.openness import Assessment
+from generator.trackers import Trackers, tracker_pages
 
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#!|<>&\"'~=:$^@]")
 # List markers and rules only matter where text starts a line.
@@ -154,8 +155,11 @@ class Localizer:
 
 
 def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
-                 localizer: Localizer | None = None) -> dict[str, str]:
-    """Every generated page in one language, as a mapping of docs-relative path to Markdown text."""
+                 localizer: Localizer | None = None, trackers: Trackers | None = None) -> dict[str, str]:
+    """Every generated page in one language, as a mapping of docs-relative path to Markdown text.
+
+    ``trackers`` (from data/trackers/) adds what other trackers say; without it the pages say there is none.
+    """
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
     env.install_gettext_callables(loc.gettext, loc.ngettext, newstyle=True)
@@ -174,6 +178,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
                                          for k in keys),
         "counts": lambda model: {level.key: sum(model.components[k].level == level.key for k in criteria.keys)
                                  for level in criteria.levels},
+        "trackers": trackers if trackers is not None and trackers.mapping is not None else None,
     }
     pages: dict[str, str] = {}
 
@@ -211,6 +216,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
                license=catalog.license_of(model), assessment=assessments[model.id],
                children=derived.get(model.id, []))
+    render("trackers.md.j2", "trackers.md", **tracker_pages(catalog, common["trackers"]))
     render("criteria.md.j2", "reference/criteria.md")
     render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
            csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
@@ -286,7 +292,12 @@ def describe_schema() -> list[dict[str, Any]]:
                        (schema.Component, "each entry under a model's components"),
                        (schema.Family, "data/families/<family>.yml"),
                        (schema.Link, "each entry under a family's links"),
-                       (schema.License, "each entry of data/licenses.yml")):
+                       (schema.License, "each entry of data/licenses.yml"),
+                       (schema.TrackerEntry, "data/trackers/<source>/<entry>.yml (written by openmodels trackers "
+                                             "import)"),
+                       (schema.TrackerComponent, "each component of a tracker entry's views"),
+                       (schema.TrackerMatch, "each entry under a tracker entry's matches"),
+                       (schema.TrackerSource, "data/trackers/<source>/_source.yml")):
         fields = []
         for name, info in cls.model_fields.items():
             fields.append({

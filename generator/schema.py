@@ -444,3 +444,93 @@ class Criteria(_Strict):
 
     def level(self, key: str) -> LevelDef:
         return next(level for level in self.levels if level.key == key)
+
+
+TrackerSourceKey = Literal["eosai", "mot"]
+_TRACKER_ENTRY = r"^[A-Za-z0-9][A-Za-z0-9 _.+()-]{0,99}$"
+
+
+class TrackerComponent(_Strict):
+    """One of our components as a tracker sees it, mapped onto our levels."""
+
+    level: Level
+    """The tracker's finding, mapped onto our levels through data/trackers/mapping.yml."""
+    tracker: Annotated[StrictStr, Field(max_length=300)]
+    """What the tracker itself recorded, e.g. 'datasources_basemodel: partial' or
+    'Model parameters (Final): unlicensed'."""
+    links: list[Url] = Field(default_factory=list, max_length=20)
+    """The tracker's evidence links for this component (http or https only)."""
+
+
+class TrackerMatch(_Strict):
+    """A model of the catalog that a tracker entry describes."""
+
+    model: RepoId
+    """The model's Hub id."""
+    view: Literal["end", "base", "release"]
+    """Which part of the entry describes it: the EOSAI's end or base model, or the MOT's release."""
+    how: Literal["hub", "name", "curated"]
+    """How the match was made: the Hub repository, the exact model name, or data/trackers/matches.yml."""
+
+
+class TrackerEntry(_Strict):
+    """One tracker entry, normalised; written by ``openmodels trackers import``.
+
+    Entries live in data/trackers/<source>/<entry>.yml, apart from the curated files, and are never edited by hand.
+    """
+
+    source: TrackerSourceKey
+    """The tracker: eosai (European Open Source AI Index) or mot (Model Openness Tool)."""
+    id: Annotated[StrictStr, Field(pattern=_TRACKER_ENTRY)]
+    """The entry's file name in the tracker, without its extension."""
+    name: Text
+    """The name the tracker gives the model or system."""
+    url: Url
+    """The entry's page on the tracker's site or in its repository."""
+    type: Annotated[StrictStr, Field(max_length=40)] = ""
+    """The kind of model the tracker says it is, e.g. text or language."""
+    hub_id: RepoId | None = None
+    """The Hub repository the entry describes, when it names one."""
+    base_model: Annotated[StrictStr, Field(max_length=200)] | None = None
+    """EOSAI: the base model's name as the index writes it."""
+    end_model: Annotated[StrictStr, Field(max_length=200)] | None = None
+    """EOSAI: the end model's name (the one users talk to) as the index writes it."""
+    release_date: Annotated[StrictStr, Field(max_length=20)] | None = None
+    """The date the tracker gives for the release or the listing."""
+    rank: Annotated[StrictInt, Field(ge=1)] | None = None
+    """EOSAI: the entry's place among the index's systems of the same type, by the index's own score."""
+    ranked: Annotated[StrictInt, Field(ge=1)] | None = None
+    """EOSAI: how many systems of that type the index ranks."""
+    mof_class: Literal["III", "II", "I"] | None = None
+    """MOT: the Model Openness Framework class the listing reaches by the MOT's own rules; null for none."""
+    views: dict[Literal["end", "base", "release"], dict[StrictStr, TrackerComponent]] = Field(default_factory=dict)
+    """Per part of the entry (end, base or release), our component keys with the tracker's mapped levels."""
+    matches: list[TrackerMatch] = Field(default_factory=list)
+    """The catalog models this entry describes, as matched at import time."""
+    family: Slug | None = None
+    """The family whose latest release this entry describes, when it matches none of our models."""
+
+
+class TrackerSource(_Strict):
+    """Where a tracker's entries came from; data/trackers/<source>/_source.yml."""
+
+    source: TrackerSourceKey
+    """The tracker's key."""
+    name: Text
+    """The tracker's full name."""
+    home: Url
+    """The tracker's site."""
+    repository: Url
+    """The repository the entries were read from."""
+    commit: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{7,40}$")]
+    """The repository's commit the snapshot was taken at."""
+    license: LicenseId
+    """The licence of the tracker's data."""
+    attribution: Annotated[StrictStr, Field(max_length=600)]
+    """How the tracker asks to be credited."""
+    notice: Annotated[StrictStr, Field(max_length=4000)] = ""
+    """The licence notice that must accompany the data (the MOT's MIT notice), from the snapshot's LICENSE."""
+    entries: Annotated[StrictInt, Field(ge=0)]
+    """How many entries were imported."""
+    skipped: list[Annotated[StrictStr, Field(max_length=300)]] = Field(default_factory=list)
+    """Files that could not be read, each with the reason."""

@@ -18,6 +18,7 @@ from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
 from generator.i18n import languages, load_translations, translated_name, translation_status
 from generator.search import split_search_index
+from generator.trackers import load_trackers
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -88,6 +89,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
 
     catalog = load_catalog(project.data_dir)
     assessments = assess_catalog(catalog)
+    trackers = load_trackers(project.data_dir, catalog)
     every = languages(project.config_file)
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
@@ -101,7 +103,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     for lang in langs:
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
-        files.update(render_pages(catalog, assessments, project.templates_dir, localizer))
+        files.update(render_pages(catalog, assessments, project.templates_dir, localizer, trackers))
         glossary = load_glossary(project.data_dir, lang.locale)
         for page in originals:
             name = translated_name(page, lang.locale) if not lang.default else page
@@ -114,7 +116,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
             text = expand_figures(text, name, catalog, assessments, localizer)
             files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
-    files["api/models.json"] = models_json(catalog, assessments)
+    files["api/models.json"] = models_json(catalog, assessments, trackers)
     files["api/models.csv"] = models_csv(catalog, assessments)
     for name, text in schema_files(catalog.criteria.keys).items():
         files[f"schema/{name}"] = text

@@ -14,7 +14,8 @@ LESSON = ["/lesson/", "/lesson/criteria/", "/lesson/benefits/", "/lesson/explori
           "/lesson/next-steps/"]
 PAGES = ["/", *LESSON, *(f"/sv{page}" for page in LESSON), "/methodology/", "/families/", "/families/olmo/",
          "/families/llama-2/", "/models/allenai__OLMo-7B/", "/models/meta-llama__Llama-3.1-8B-Instruct/",
-         "/reference/criteria/", "/reference/data-format/", "/sv/", "/sv/families/falcon/",
+         "/reference/criteria/", "/reference/data-format/", "/trackers/", "/sv/", "/sv/families/falcon/",
+         "/sv/trackers/",
          "/sv/models/tiiuae__falcon-40b/"]
 
 
@@ -34,6 +35,8 @@ def test_pages_have_no_wcag_violations(built_site: Path, axe_source: str, scheme
             # Material keeps the reader's light/dark choice here; check both schemes.
             page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
             page.wait_for_timeout(400)  # Material fades colours when the scheme changes
+            # On a long page the fade can outlast that: wait until no transition is running.
+            page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
             page.add_script_tag(content=axe_source)
             violations = page.evaluate("""async () => {
                 const result = await axe.run(document, {runOnly: {type: "tag",
