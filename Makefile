@@ -11,8 +11,17 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 
 .PHONY: install site test ci-rehearsal serve validate schema translations i18n-compile i18n-status browser clean
 
+# Installs Debian packages, with sudo when not root (a bare Debian or Ubuntu machine has no more).
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
+# Debian's and Ubuntu's Python lack ensurepip until pythonX.Y-venv is installed: venv then fails
+# and leaves a virtualenv without pip, which is removed before trying again.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  pkg="python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"; \
+	  echo "Installing Debian's $$pkg for the virtualenv"; \
+	  $(APT_INSTALL) $$pkg >/dev/null && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
@@ -53,8 +62,7 @@ i18n-status: $(STAMP)
 browser:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $(APT_INSTALL) chromium >/dev/null; }
 
 test: $(STAMP) browser
 	$(BIN)/ruff check generator tests

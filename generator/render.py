@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.support import NullTranslations
 from markupsafe import Markup
 
@@ -137,6 +137,10 @@ class Localizer:
     def number(self, value: int | float) -> Markup:
         return Markup(format_decimal(value, locale=self.locale))
 
+    def compact(self, value: int) -> Markup:
+        """A large count the short way this language writes it: 7B in English, 7 md in Swedish."""
+        return Markup(format_compact_decimal(value, format_type="short", fraction_digits=1, locale=self.locale))
+
     def percent(self, score: float | None) -> Markup:
         return Markup("–" if score is None else format_percent(round(score, 2), locale=self.locale))
 
@@ -163,7 +167,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
     env.install_gettext_callables(loc.gettext, loc.ngettext, newstyle=True)
-    env.filters.update(percent=loc.percent, number=loc.number, date=loc.date)
+    env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date)
     criteria = catalog.criteria
     common: dict[str, Any] = {
         "catalog": catalog,
@@ -206,6 +210,9 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     render("families.md.j2", "families/index.md", rows=rows)
     ranked = sorted(catalog.models.values(), key=lambda m: (-(assessments[m.id].score or 0), m.name.lower()))
     render("all-models.md.j2", "families/all-models.md", ranked=ranked)
+    # Explore lists the families in the order of the families page, each base before its fine-tunes.
+    render("explore.md.j2", "explore.md", models=[m for f in families for m in catalog.family_models(f.id)])
+    render("compare.md.j2", "compare.md", criteria_labels=criteria_labels(criteria, loc))
     for family in families:
         models = catalog.family_models(family.id)
         render("family.md.j2", family_page(family.id), family=family, models=models)
@@ -221,6 +228,17 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
            csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
     return pages
+
+
+def criteria_labels(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]:
+    """The components, levels and verdicts in the reader's language, for pages drawn in the browser."""
+    verdicts = criteria.verdicts
+    return {
+        "components": [{"key": c.key, "label": loc.text(c, "label")} for c in criteria.components],
+        "levels": {level.key: {"icon": level.icon, "label": loc.text(level, "label")} for level in criteria.levels},
+        "verdicts": {"lesson_criteria": loc.text(verdicts.lesson_criteria, "label"),
+                     "osaid": loc.text(verdicts.osaid, "label"), "mof_class": loc.text(verdicts.mof, "label")},
+    }
 
 
 def render_partial(templates_dir: Path, name: str, localizer: Localizer) -> str:

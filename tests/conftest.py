@@ -57,3 +57,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     build(Project(root))
     return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path):
+    """The built site, served on 127.0.0.1 for the browser tests."""
+    from browser import serve_directory
+
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the browser tests."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
