@@ -18,6 +18,7 @@ from generator.checks import (
 )
 from generator.errors import CatalogError, Problem, SelectionError, did_you_mean
 from generator.messages import M, describe, validate_as
+from generator.rules import check_rules
 from generator.source import Document, YamlProblem, read_yaml
 
 __all__ = ["Catalog", "load_catalog", "load_criteria", "model_filename"]
@@ -196,6 +197,8 @@ def load_catalog(root: Path) -> Catalog:
     problems.extend(check_lineage(models, documents, unreadable))
     hub = _load_hub(root, problems)
     problems.extend(check_hub(hub, models, licenses, documents, unreadable))
+    gated = {model_id for model_id, (snap, _) in hub.items() if snap.gated not in (None, False)}
+    problems.extend(check_rules(criteria, models, documents, gated))
     snapshots = {model_id: snap for model_id, (snap, _) in hub.items()}
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from generator import schema
 from generator.errors import Problem, did_you_mean, shown
+from generator.rules import check_rule_definitions
 from generator.source import Document
 
 
@@ -44,7 +45,7 @@ def check_criteria(criteria: schema.Criteria, doc: Document) -> list[Problem]:
             if name not in keys:
                 problems.append(doc.problem(("verdicts", verdict, field_name), f"unknown component '{name}'",
                                             did_you_mean(name, keys)))
-    return problems
+    return problems + check_rule_definitions(criteria, doc)
 
 
 def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: schema.Criteria,

@@ -385,6 +385,52 @@ class ComponentDef(_Strict):
     """The texts in other languages, by language code."""
 
 
+class RuleTranslation(_Strict):
+    """A rule's texts in another language."""
+
+    title: Text | None = None
+    """The title, translated."""
+    text: Prose | None = None
+    """The rule in words, translated."""
+
+
+class RuleCheck(_Strict):
+    """The part of a rule a machine can check. ``openmodels validate`` applies it to every model that
+    ``kinds`` selects and whose component has one of ``levels``; each requirement given must hold."""
+
+    components: list[StrictStr] = Field(min_length=1)
+    """The components the check reads, e.g. [finetuning_data, finetuning_code]."""
+    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS))
+    """The kinds of release the check covers; all kinds when left out."""
+    levels: list[Level] = Field(default_factory=lambda: list(LEVELS))
+    """The levels the check constrains; a component at another level is left alone."""
+    allowed_levels: list[Level] | None = None
+    """The component must have one of these levels."""
+    evidence_matches: list[Annotated[StrictStr, Field(min_length=1, max_length=200)]] | None = None
+    """At least one evidence link must match one of these regular expressions (searched, not anchored)."""
+    evidence_beyond_base: StrictBool = False
+    """At least one evidence link must not be cited for the same component of the base_model: the level
+    must rest on this release's own evidence, not only on what it inherits."""
+    evidence_off_gated_hub: StrictBool = False
+    """When the model's Hub snapshot says the repository is gated, at least one evidence link must point
+    somewhere other than huggingface.co (the ungated copy the level rests on)."""
+
+
+class Rule(_Strict):
+    """One judgement the criteria leave open, decided once and applied to every model."""
+
+    key: Slug
+    """The rule's key, e.g. 'paper-is-a-document'."""
+    title: Text
+    """A short title for readers."""
+    text: Prose
+    """The rule in words, for readers and reviewers."""
+    translations: dict[Locale, RuleTranslation] = Field(default_factory=dict)
+    """The title and text in other languages, by language code."""
+    check: RuleCheck | None = None
+    """What ``openmodels validate`` enforces of the rule; left out when only a reviewer can judge it."""
+
+
 class LessonVerdict(_Strict):
     """The lesson's definition: a set of components that must all be open."""
 
@@ -461,6 +507,8 @@ class Criteria(_Strict):
     """The openness components, in the order of the table's columns."""
     verdicts: Verdicts
     """How the verdicts are reached."""
+    rules: list[Rule] = Field(default_factory=list)
+    """Judgements the component definitions leave open, each decided once for the whole catalog."""
 
     @property
     def keys(self) -> list[str]:

@@ -67,13 +67,16 @@ def test_not_applicable_is_left_out_and_unknown_counts_as_closed(fixture_catalog
     assert score == round(10 / 11, 4)
 
 
-def test_olmo_7b_meets_the_lesson_criteria(real):
+def test_olmo_2_instruct_meets_the_lesson_criteria(real):
     catalog, assessments = real
-    olmo = assessments["allenai/OLMo-7B"]
+    olmo = assessments["allenai/OLMo-2-1124-7B-Instruct"]
     assert olmo.lesson_criteria is True
     assert olmo.osaid == "likely"
     for key in catalog.criteria.verdicts.lesson_criteria.require_open:
-        assert catalog.models["allenai/OLMo-7B"].components[key].evidence
+        assert catalog.models["allenai/OLMo-2-1124-7B-Instruct"].components[key].evidence
+    # A base model has no fine-tuning stage (rule base-model-not-fine-tuned), so it cannot meet them.
+    assert assessments["allenai/OLMo-7B"].lesson_criteria is False
+    assert assessments["allenai/OLMo-7B"].osaid == "likely"
 
 
 def test_llama_2_does_not(real):
