@@ -9,10 +9,19 @@ CHROMIUM ?= /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 
-.PHONY: install site test ci-rehearsal serve validate schema translations i18n-compile i18n-status browser clean
+.PHONY: install site test test-fast ci-rehearsal serve validate schema translations i18n-compile i18n-status browser clean
 
+# Installs Debian packages, with sudo when not root (a bare Debian or Ubuntu machine has no more).
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq
+
+# Debian's and Ubuntu's Python lack ensurepip until pythonX.Y-venv is installed: venv then fails
+# and leaves a virtualenv without pip, which is removed before trying again.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+	  pkg="python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"; \
+	  echo "Installing Debian's $$pkg for the virtualenv"; \
+	  $(APT_INSTALL) $$pkg >/dev/null && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
@@ -37,7 +46,7 @@ schema: $(STAMP)
 # language's catalog; changed strings are marked fuzzy for translators to review.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
-	  -o templates/locales/messages.pot templates
+	  -o templates/locales/messages.pot templates generator/figures.py
 	$(BIN)/pybabel update -i templates/locales/messages.pot -d templates/locales \
 	  --ignore-obsolete -w 100
 
@@ -53,12 +62,17 @@ i18n-status: $(STAMP)
 browser:
 	@test -x $(CHROMIUM) || { \
 	  echo "Installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $(APT_INSTALL) chromium >/dev/null; }
 
 test: $(STAMP) browser
 	$(BIN)/ruff check generator tests
 	$(BIN)/python -m pytest -q
+
+# The fast tier, for contributors: every test except those that drive Chromium, run MkDocs or are
+# marked slow (tests/conftest.py finds the first two by what they call).
+test-fast: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/python -m pytest -q -m "not browser and not build and not slow"
 
 # Every GitHub workflow, rehearsed for real in clean copies (make install, make test, make site ...):
 # minutes. `make test` runs the quick rehearsal (make targets as dry runs) in tests/test_rehearsal.py.

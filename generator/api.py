@@ -13,8 +13,12 @@ from generator.openness import Assessment
 SCHEMA_VERSION = 1
 
 
-def models_document(catalog: Catalog, assessments: dict[str, Assessment]) -> dict[str, Any]:
-    """The ``models.json`` document; its shape is a contract that later tools read."""
+def models_document(catalog: Catalog, assessments: dict[str, Assessment], trackers=None) -> dict[str, Any]:
+    """The ``models.json`` document; its shape is a contract that later tools read.
+
+    A model that a tracker describes gains ``trackers``: per tracker (eosai, mot) the entry's URL,
+    its levels mapped onto our components, and the components on which it disagrees with us.
+    """
     models = []
     for model_id in sorted(catalog.models):
         model = catalog.models[model_id]
@@ -37,11 +41,24 @@ def models_document(catalog: Catalog, assessments: dict[str, Assessment]) -> dic
             "flagged": list(a.flagged),
             "verdicts": {"lesson_criteria": a.lesson_criteria, "osaid": a.osaid, "mof_class": a.mof_class},
         })
-    return {"schema_version": SCHEMA_VERSION, "models": models}
+        views = trackers.by_model.get(model_id) if trackers is not None and trackers.mapping is not None else None
+        if views:
+            models[-1]["trackers"] = {
+                source: {"url": view.entry.url,
+                         "levels": {k: c.level for k, c in view.components.items()},
+                         "disagrees": list(view.disagrees)}
+                for source, view in sorted(views.items())}
+    document: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "models": models}
+    if trackers is not None and trackers.mapping is not None:
+        # The trackers' levels travel with the credit their licences ask for.
+        document["trackers"] = {source: {"name": info.name, "url": info.home, "license": info.license,
+                                         "credit": info.citation or info.copyright}
+                                for source in ("eosai", "mot") for info in [trackers.info(source)]}
+    return document
 
 
-def models_json(catalog: Catalog, assessments: dict[str, Assessment]) -> str:
-    return json.dumps(models_document(catalog, assessments), indent=2, ensure_ascii=False) + "\n"
+def models_json(catalog: Catalog, assessments: dict[str, Assessment], trackers=None) -> str:
+    return json.dumps(models_document(catalog, assessments, trackers), indent=2, ensure_ascii=False) + "\n"
 
 
 # The columns of models.csv before the component levels, with what each holds (the data format page

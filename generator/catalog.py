@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,8 +16,9 @@ from generator.checks import (
     display_path,
     model_filename,
 )
-from generator.errors import CatalogError, Problem
+from generator.errors import CatalogError, Problem, SelectionError, did_you_mean
 from generator.messages import M, describe, validate_as
+from generator.rules import check_rules
 from generator.source import Document, YamlProblem, read_yaml
 
 __all__ = ["Catalog", "load_catalog", "load_criteria", "model_filename"]
@@ -65,6 +67,27 @@ class Catalog:
             seen.add(model.id)
             depth += 1
         return depth
+
+    def select(self, model_ids: Iterable[str] = (), families: Iterable[str] = ()) -> list[str]:
+        """The ids of ``model_ids`` plus every model of ``families``; all models when both are empty.
+
+        Raises SelectionError naming an id or family that is not in the catalog (with a did-you-mean),
+        or when the families chosen have no models.
+        """
+        model_ids, families = list(model_ids), list(families)
+        for model_id in model_ids:
+            if model_id not in self.models:
+                raise SelectionError(f"'{model_id}' is not in the catalog. {did_you_mean(model_id, self.models)}",
+                                     "MODEL_ID")
+        for family in families:
+            if family not in self.families:
+                raise SelectionError(f"unknown family '{family}'. {did_you_mean(family, self.families)}", "--family")
+        if not model_ids and not families:
+            return sorted(self.models)
+        ids = set(model_ids) | {m.id for m in self.models.values() if m.family in families}
+        if not ids:
+            raise SelectionError("the chosen families have no models in the catalog", "--family")
+        return sorted(ids)
 
     def license_of(self, model: schema.Model) -> schema.License:
         return self.licenses[model.license]
@@ -161,7 +184,7 @@ def load_catalog(root: Path) -> Catalog:
                                                broken_families, broken_licenses))
         if not (doc and model):
             raw_id = doc.data.get("id") if doc and isinstance(doc.data, dict) else None
-            unreadable.add(str(raw_id) if raw_id else path.stem.replace("__", "/"))
+            unreadable.add(str(raw_id) if raw_id else schema.model_id_of(path.stem))
             continue
         if model.id in models:
             first = documents[model.id].display
@@ -174,6 +197,8 @@ def load_catalog(root: Path) -> Catalog:
     problems.extend(check_lineage(models, documents, unreadable))
     hub = _load_hub(root, problems)
     problems.extend(check_hub(hub, models, licenses, documents, unreadable))
+    gated = {model_id for model_id, (snap, _) in hub.items() if snap.gated not in (None, False)}
+    problems.extend(check_rules(criteria, models, documents, gated))
     snapshots = {model_id: snap for model_id, (snap, _) in hub.items()}
     errors = [p for p in problems if p.severity == "error"]
     if errors:

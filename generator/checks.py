@@ -6,13 +6,13 @@ from pathlib import Path
 
 from generator import schema
 from generator.errors import Problem, did_you_mean, shown
-from generator.messages import EXAMPLES
+from generator.rules import check_rule_definitions
 from generator.source import Document
 
 
 def model_filename(model_id: str) -> str:
     """The file name a model with ``model_id`` must have."""
-    return model_id.replace("/", "__") + ".yml"
+    return schema.file_stem(model_id) + ".yml"
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -45,7 +45,7 @@ def check_criteria(criteria: schema.Criteria, doc: Document) -> list[Problem]:
             if name not in keys:
                 problems.append(doc.problem(("verdicts", verdict, field_name), f"unknown component '{name}'",
                                             did_you_mean(name, keys)))
-    return problems
+    return problems + check_rule_definitions(criteria, doc)
 
 
 def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: schema.Criteria,
@@ -68,7 +68,7 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
         close = did_you_mean(family, families, cutoff=0.75)  # short ids: 'smollm' is not a misspelt 'olmo'
         new = f"if it is a new family, start it with: openmodels new-family {family}"
         problems.append(doc.problem(("family",), f"unknown family {shown(family)}",
-                                    close or f"{new} ({EXAMPLES['family']})"))
+                                    close or f"{new} ({schema.field_hint(schema.Model.model_fields['family'])})"))
     elif path.parent.name != family or path.parent.parent != root / "models":
         folder = path.parent.name if path.parent.parent == root / "models" else None
         hint = f"move it to data/models/{family}/"
@@ -94,10 +94,11 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
             problems.append(doc.problem(("components", key), f"unknown component {shown(key)}",
                                         did_you_mean(str(key), criteria.keys) or "see data/criteria.yml"))
         elif isinstance(comp, dict) and comp.get("level") in schema.LEVELS and not comp.get("evidence") \
-                and comp.get("level") not in ("unknown", "not_applicable"):
+                and criteria.level(comp["level"]).needs_evidence:
+            gaps = " or ".join(lv.key for lv in criteria.levels if lv.flagged and not lv.needs_evidence)
             problems.append(doc.problem(("components", key, "evidence"),
                                         f"level '{comp['level']}' needs at least one evidence link",
-                                        "add the URL that supports it, or set level: unknown"))
+                                        f"add the URL that supports it, or set level: {gaps}"))
     return problems
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.errors import BuildError, CatalogError, OpenModelsError, Problem
+from generator.errors import BuildError, CatalogError, OpenModelsError, Problem, SelectionError
 
 
 def _project(root: str | None):
@@ -25,7 +25,7 @@ def _report(problems: list[Problem], fmt: str = "text") -> None:
             where = f"file={_property(problem.path)},line={problem.line},col={problem.col}"
             click.echo(f"::{kind} {where},title={_property(problem.field or 'file')}::{message}")
         else:
-            click.echo(str(problem), err=problem.severity == "error")
+            click.echo(str(problem), err=True)
 
 
 def _data(value: str) -> str:
@@ -38,13 +38,17 @@ def _property(value: str) -> str:
     return _data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+_options = {"debug": False}
+"""Options of the whole command that main() needs after click has finished: --debug."""
+
 root_option = click.option("--root", type=click.Path(file_okay=False, exists=True),
                            help="Project folder (default: the one containing the working directory).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="openmodels")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Also print the traceback behind an 'Error:' line.")
+def cli(debug: bool) -> None:
     """Build the Open Models site: a lesson and an atlas of how open each LLM is.
 
     \b
@@ -54,7 +58,10 @@ def cli() -> None:
       openmodels build                    build the site into site/
       openmodels serve                    preview with live reload
       openmodels refresh                  fetch Hub facts into data/hub/
+      openmodels trackers import E M      import the EOSAI and MOT snapshots
+      openmodels --debug build            show the traceback behind an error
     """
+    _options["debug"] = debug
 
 
 @cli.command()
@@ -151,6 +158,7 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, root: str | None) -
       openmodels validate --format github
     """
     from generator.catalog import load_catalog
+    from generator.errors import problems_under
 
     project = _project(root)
     try:
@@ -159,17 +167,10 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, root: str | None) -
     except CatalogError as exc:
         problems = exc.problems
     if paths:
-        wanted = [Path(p).resolve() for p in paths]
-        missing = [p for p, w in zip(paths, wanted, strict=True) if not w.exists()]
-        if missing:
-            raise click.ClickException("no such file or folder: " + ", ".join(missing))
-        base = project.root
-
-        def selected(problem: Problem) -> bool:
-            where = (base / problem.path).resolve()
-            return any(where == w or w in where.parents for w in wanted)
-
-        problems = [p for p in problems if selected(p)]
+        try:
+            problems = problems_under(problems, project.root, paths)
+        except SelectionError as exc:
+            raise click.ClickException(str(exc)) from None
     _report(problems, fmt)
     errors = [p for p in problems if p.severity == "error" or strict]
     if errors:
@@ -264,8 +265,7 @@ def schema(write: bool, root: str | None) -> None:
       openmodels schema --write
     """
     from generator.catalog import load_criteria
-    from generator.files import write_if_changed
-    from generator.schema_export import schema_files
+    from generator.schema_export import update_schema_files
 
     project = _project(root)
     try:
@@ -273,33 +273,35 @@ def schema(write: bool, root: str | None) -> None:
     except CatalogError as exc:
         _report(exc.problems)
         raise click.ClickException(str(exc)) from None
-    stale = []
-    for name, text in schema_files(criteria.keys).items():
-        path = project.data_dir / "schema" / name
-        if write:
-            if write_if_changed(path, text):
-                click.echo(f"wrote {path.relative_to(project.root)}")
-        elif not path.is_file() or path.read_text(encoding="utf-8") != text:
-            stale.append(str(path.relative_to(project.root)))
-    if stale:
-        raise click.ClickException("out of date: " + ", ".join(stale) + " (run: openmodels schema --write)") from None
+    changed = [str(p.relative_to(project.root))
+               for p in update_schema_files(project.data_dir / "schema", criteria.keys, write)]
+    if write:
+        for path in changed:
+            click.echo(f"wrote {path}")
+    elif changed:
+        raise click.ClickException("out of date: " + ", ".join(changed) + " (run: openmodels schema --write)") from None
+
+
+def hub_options(command):
+    """The options every command that asks the Hub shares: which models, where and how fast."""
+    for option in reversed([
+        click.argument("model_ids", nargs=-1),
+        click.option("--family", "families", multiple=True, help="Only this family's models (repeatable)."),
+        click.option("--endpoint", help="The Hub's address (default: $HF_ENDPOINT, else https://huggingface.co)."),
+        click.option("--workers", type=click.IntRange(1, 32), default=8, show_default=True,
+                     help="Requests in parallel."),
+        click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
+                     help="Seconds to wait for each answer."),
+        root_option,
+    ]):
+        command = option(command)
+    return command
 
 
 @cli.command()
-@click.argument("model_ids", nargs=-1)
-@click.option("--family", "families", multiple=True, help="Only this family's models (repeatable).")
-@click.option("--endpoint", help="The Hub's address (default: $HF_ENDPOINT, else https://huggingface.co).")
-@click.option("--workers", type=click.IntRange(1, 32), default=8, show_default=True, help="Requests in parallel.")
-@click.option("--timeout", type=click.FloatRange(0.1, 600), default=10.0, show_default=True,
-              help="Seconds to wait for each answer.")
-@click.option("--discover", is_flag=True, help="List the most-downloaded fine-tunes of each base model instead.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
-              help="With --discover: fine-tunes per base model.")
-@click.option("--report", type=click.Path(dir_okay=False), help="With --discover: also write the list to this "
-                                                                  "Markdown file.")
-@root_option
+@hub_options
 def refresh(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: str | None, workers: int,
-            timeout: float, discover: bool, limit: int, report: str | None, root: str | None) -> None:
+            timeout: float, root: str | None) -> None:
     """Fetch facts about catalog models from the Hugging Face Hub into data/hub/.
 
     Snapshots (data/hub/<org>/<name>.yml) are machine-owned: a refresh never touches the curated
@@ -311,27 +313,11 @@ def refresh(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: str
       openmodels refresh                                 every model in the catalog
       openmodels refresh --family llama-3
       openmodels refresh allenai/OLMo-7B --endpoint http://127.0.0.1:8080
-      openmodels refresh --discover --limit 5 --report build/discover.md
     """
-    from huggingface_hub.utils import logging as hub_logging
+    from generator.snapshots import refresh_snapshots
 
-    from generator.catalog import load_catalog
-    from generator.hub import HubClient
-
-    project = _project(root)
-    try:
-        catalog = load_catalog(project.data_dir)
-    except CatalogError as exc:
-        _report(exc.problems)
-        raise click.ClickException(f"{exc}; fix the catalog before refreshing") from None
-    ids = _select_models(catalog, model_ids, families)
-    hub_logging.set_verbosity_error()  # retries are counted and reported below, not logged one by one
-    with HubClient(endpoint, workers=workers, timeout=timeout) as client:
-        if discover:
-            _discover(client, catalog, ids, limit, report)
-            return
-        from generator.snapshots import refresh_snapshots
-
+    project, catalog, ids = _hub_selection(root, model_ids, families)
+    with _hub_client(endpoint, workers, timeout) as client:
         with _progress(len(ids), "Refreshing from the Hub") as advance:
             done = refresh_snapshots(project.data_dir, ids, client, catalog.licenses.values(), advance)
     stats = client.stats
@@ -345,31 +331,28 @@ def refresh(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: str
                                    "their previous snapshots were left as they were")
 
 
-def _select_models(catalog, model_ids: tuple[str, ...], families: tuple[str, ...]) -> list[str]:
-    from generator.errors import did_you_mean
+@cli.command()
+@hub_options
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Fine-tunes to list per base model.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Also write the list to this Markdown file.")
+def discover(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: str | None, workers: int,
+             timeout: float, root: str | None, limit: int, report: str | None) -> None:
+    """List the most-downloaded fine-tunes on the Hub of each base model in the catalog, for curators.
 
-    for model_id in model_ids:
-        if model_id not in catalog.models:
-            raise click.BadParameter(f"'{model_id}' is not in the catalog. {did_you_mean(model_id, catalog.models)}",
-                                     param_hint="MODEL_ID")
-    for family in families:
-        if family not in catalog.families:
-            raise click.BadParameter(f"unknown family '{family}'. {did_you_mean(family, catalog.families)}",
-                                     param_hint="--family")
-    if not model_ids and not families:
-        return sorted(catalog.models)
-    ids = set(model_ids) | {m.id for m in catalog.models.values() if m.family in families}
-    if not ids:
-        raise click.BadParameter("the chosen families have no models in the catalog", param_hint="--family")
-    return sorted(ids)
+    Only a report: nothing is added to the catalog, which takes a person reading each model's card.
 
-
-def _discover(client, catalog, ids: list[str], limit: int, report: str | None) -> None:
-    from generator.discover import discover_finetunes, discovery_markdown
+    \b
+    Examples:
+      openmodels discover --limit 5
+      openmodels discover --family olmo --report build/discover.md
+    """
+    from generator.discover import bases_among, discover_finetunes, discovery_markdown
     from generator.files import write_if_changed
 
-    bases = [i for i in ids if catalog.models[i].kind == "base" or catalog.models[i].base_model is None]
-    result = discover_finetunes(client, bases, limit)
+    _, catalog, ids = _hub_selection(root, model_ids, families)
+    with _hub_client(endpoint, workers, timeout) as client:
+        result = discover_finetunes(client, bases_among(catalog, ids), limit)
     text = discovery_markdown(result, set(catalog.models))
     click.echo(text)
     if report:
@@ -377,6 +360,31 @@ def _discover(client, catalog, ids: list[str], limit: int, report: str | None) -
         click.echo(f"Wrote {report}", err=True)
     if result.failed:
         raise click.ClickException(f"{len(result.failed)} base model(s) could not be listed")
+
+
+def _hub_selection(root: str | None, model_ids: tuple[str, ...], families: tuple[str, ...]):
+    """The project, its catalog and the ids chosen on the command line; exits on an invalid catalog."""
+    from generator.catalog import load_catalog
+
+    project = _project(root)
+    try:
+        catalog = load_catalog(project.data_dir)
+    except CatalogError as exc:
+        _report(exc.problems)
+        raise click.ClickException(f"{exc}; fix the catalog before asking the Hub") from None
+    try:
+        return project, catalog, catalog.select(model_ids, families)
+    except SelectionError as exc:
+        raise click.BadParameter(str(exc), param_hint=exc.option) from None
+
+
+def _hub_client(endpoint: str | None, workers: int, timeout: float):
+    from huggingface_hub.utils import logging as hub_logging
+
+    from generator.hub import HubClient
+
+    hub_logging.set_verbosity_error()  # retries are counted and reported, not logged one by one
+    return HubClient(endpoint, workers=workers, timeout=timeout)
 
 
 def _progress(total: int, label: str):
@@ -397,6 +405,56 @@ def _progress(total: int, label: str):
             yield lambda _outcome: progress.advance(task)
 
     return bar()
+
+
+@cli.group()
+def trackers() -> None:
+    """What other trackers say: import the EOSAI and MOT snapshots into data/trackers/.
+
+    \b
+    Example:
+      openmodels trackers import ../main-database ../model_openness_tool
+    """
+
+
+@trackers.command("import")
+@click.argument("eosai_dir", type=click.Path(file_okay=False, exists=True))
+@click.argument("mot_dir", type=click.Path(file_okay=False, exists=True))
+@click.option("--eosai-commit", help="The index's commit, when EOSAI_DIR is not a git checkout.")
+@click.option("--mot-commit", help="The MOT's commit, when MOT_DIR is not a git checkout.")
+@root_option
+def trackers_import(eosai_dir: str, mot_dir: str, eosai_commit: str | None, mot_commit: str | None,
+                    root: str | None) -> None:
+    """Normalise checkouts of the two trackers into data/trackers/<source>/ and match them with the catalog.
+
+    EOSAI_DIR is a checkout of the European Open Source AI Index's main-database, MOT_DIR one of
+    the Model Openness Tool. The mapping onto our components is data/trackers/mapping.yml; matches
+    the import cannot make itself go in data/trackers/matches.yml. Files are written only when
+    they change; a tracker file that cannot be read is named and skipped, and its previous
+    normalised file is kept. Re-run it after adding models so that new matches are found.
+
+    \b
+    Example:
+      openmodels trackers import ../main-database ../model_openness_tool
+      openmodels trackers import snapshots/osai-index snapshots/mot --eosai-commit 5a388e8 --mot-commit 8b5d30e
+    """
+    from generator.catalog import load_catalog
+    from generator.tracker_import import import_trackers
+
+    project = _project(root)
+    try:
+        catalog = load_catalog(project.data_dir)
+        done = import_trackers(project.data_dir, Path(eosai_dir), Path(mot_dir), catalog, eosai_commit, mot_commit)
+    except CatalogError as exc:
+        _report(exc.problems)
+        raise click.ClickException(f"{exc}; nothing was imported") from None
+    for note in done.notes:
+        click.echo(f"  note: {note}")
+    for skipped in done.skipped:
+        click.echo(f"  skipped {skipped}", err=True)
+    click.echo(f"Imported {done.entries.get('eosai', 0)} EOSAI and {done.entries.get('mot', 0)} MOT entries; "
+               f"matched {done.matched.get('eosai', 0)} and {done.matched.get('mot', 0)} catalog models; "
+               f"{len(done.written)} file(s) written, {len(done.removed)} removed, {len(done.skipped)} skipped.")
 
 
 @cli.group()
@@ -437,13 +495,7 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
     if lang and not report:
         raise click.ClickException(f"'{lang}' is not a translated language of mkdocs.yml")
     if as_json:
-        click.echo(json.dumps([{
-            "lang": s.locale,
-            "pages": {state: [p.page for p in s.pages if p.state == state]
-                      for state in ("translated", "stale", "missing")},
-            "strings": {"translated": s.strings.translated, "fuzzy": s.strings.fuzzy,
-                        "untranslated": s.strings.untranslated, "share": round(s.strings.share, 4)},
-        } for s in report], indent=2))
+        click.echo(json.dumps([s.as_dict() for s in report], indent=2))
         return
     for s in report:
         click.echo(f"{s.locale}: pages {s.count('translated')} translated, {s.count('stale')} stale, "
@@ -518,18 +570,36 @@ def i18n_mark_current(page: str, lang: str, root: str | None) -> None:
 
 
 def main() -> None:
-    """Entry point: run the CLI and turn stray library errors into a one-line message."""
+    """Entry point: run the CLI and turn stray library errors into a one-line message (and, with
+    --debug, the traceback behind it)."""
     try:
-        cli(prog_name="openmodels")
+        code = cli.main(prog_name="openmodels", standalone_mode=False)
+    except click.ClickException as exc:
+        _traceback(exc.__context__)
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
     except OpenModelsError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        _fail(exc, f"Error: {exc}")
     except UnicodeDecodeError as exc:
-        click.echo(f"Error: a file is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8",
-                   err=True)
-        sys.exit(1)
+        _fail(exc, f"Error: a file is not valid UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")
     except OSError as exc:
         # The file system said no (permissions, a full disk, a busy mount): say so plainly.
         where = f" ({exc.filename})" if exc.filename else ""
-        click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
-        sys.exit(1)
+        _fail(exc, f"Error: {exc.strerror or exc}{where}")
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(exc: BaseException, message: str) -> None:
+    _traceback(exc)
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _traceback(exc: BaseException | None) -> None:
+    if exc is not None and _options["debug"]:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 
@@ -52,6 +53,30 @@ class CatalogError(OpenModelsError):
 
 class BuildError(OpenModelsError):
     """MkDocs refused to build the rendered pages."""
+
+
+class SelectionError(OpenModelsError):
+    """A command named a model, family or path that is not there; ``option`` is what named it."""
+
+    def __init__(self, message: str, option: str):
+        super().__init__(message)
+        self.option = option
+
+
+def problems_under(problems: list[Problem], root: Path, paths: Iterable[str]) -> list[Problem]:
+    """The problems in the files or folders ``paths`` (relative to the working directory); problem
+    paths are relative to ``root``. Raises SelectionError for a path that does not exist."""
+    paths = list(paths)
+    wanted = [Path(p).resolve() for p in paths]
+    missing = [p for p, w in zip(paths, wanted, strict=True) if not w.exists()]
+    if missing:
+        raise SelectionError("no such file or folder: " + ", ".join(missing), "PATHS")
+
+    def selected(problem: Problem) -> bool:
+        where = (root / problem.path).resolve()
+        return any(where == w or w in where.parents for w in wanted)
+
+    return [p for p in problems if selected(p)]
 
 
 def printable(text: str) -> str:

@@ -11,8 +11,10 @@ import tempfile
 from pathlib import Path
 
 
-def write_if_changed(path: Path, content: str | bytes) -> bool:
-    """Write ``content`` to ``path`` atomically unless it already holds exactly that; True if written."""
+def write_if_changed(path: Path, content: str | bytes, durable: bool = True) -> bool:
+    """Write ``content`` to ``path`` atomically unless it already holds exactly that; True if written.
+
+    ``durable=False`` skips the flush to disk, for output that the next build makes again anyway."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         if path.read_bytes() == data:
@@ -27,8 +29,9 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -42,12 +45,12 @@ def _umask() -> int:
     return mask
 
 
-def sync_tree(target: Path, files: dict[str, str | bytes]) -> list[str]:
+def sync_tree(target: Path, files: dict[str, str | bytes], durable: bool = True) -> list[str]:
     """Make ``target`` hold exactly ``files`` (relative path -> content); returns paths written.
 
     Unchanged files keep their modification times, so a watching server reloads only what changed.
     """
-    written = [rel for rel, content in sorted(files.items()) if write_if_changed(target / rel, content)]
+    written = [rel for rel, content in sorted(files.items()) if write_if_changed(target / rel, content, durable)]
     wanted = {Path(rel) for rel in files}
     if target.exists():
         for path in sorted(target.rglob("*"), reverse=True):

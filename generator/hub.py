@@ -7,8 +7,10 @@ the Hub's rate limit, retries what is worth retrying, and returns typed outcomes
 each it could not. A gated, missing or renamed repo is an outcome, never an exception.
 
 Every request goes through one ``httpx2`` client installed with ``huggingface_hub``'s public
-``set_client_factory``: it gives each request a timeout and passes it through a transport that
-applies the rate limiter and notes the answer's ``Date`` (the day the facts are true "as of").
+``set_client_factory`` while a :class:`HubClient` is open: it refuses requests in offline mode,
+gives each request a timeout and passes it through a transport that applies the rate limiter and
+notes the answer's ``Date`` (the day the facts are true "as of"). On close the library's own
+factory is put back.
 """
 
 from __future__ import annotations
@@ -26,18 +28,24 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Literal
 
 import httpx2
-from huggingface_hub import HfApi
-from huggingface_hub.errors import DisabledRepoError, GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
-from huggingface_hub.utils import close_session, get_token, set_client_factory
+from huggingface_hub import HfApi, is_offline_mode
+from huggingface_hub.errors import (
+    DisabledRepoError,
+    GatedRepoError,
+    HfHubHTTPError,
+    OfflineModeIsEnabled,
+    RepositoryNotFoundError,
+)
+from huggingface_hub.utils import get_token, set_client_factory
+
+# The one reach into huggingface_hub's internals: the library exports no way to read the client
+# factory it had before ours, so its default is named here to put it back when a client closes. An
+# upgrade that moves it fails this import loudly (and tests/test_hub.py checks the restore).
+from huggingface_hub.utils._http import default_client_factory as _library_factory
 from pydantic import ValidationError
 
 from generator.ratelimit import RateLimiter
 from generator.schema import HubSnapshot
-
-try:  # The library's own request hook (offline mode, request ids); kept when it is there to keep.
-    from huggingface_hub.utils._http import hf_request_event_hook as _library_hook
-except ImportError:  # pragma: no cover
-    _library_hook = None
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +85,8 @@ class HubStats:
 class HubClient:
     """Fetches model facts from the Hub (``endpoint``, default ``$HF_ENDPOINT``; token ``$HF_TOKEN``).
 
-    Creating a client installs its HTTP session for the whole process; use one at a time.
+    Use it as a context manager: while open, its HTTP session serves the whole process (one client at
+    a time); on exit the library's own session factory is restored.
     """
 
     def __init__(self, endpoint: str | None = None, *, workers: int = 8, timeout: float = 10.0,
@@ -88,16 +97,17 @@ class HubClient:
         self.stats = HubStats()
         self._local = threading.local()
         self._lock = threading.Lock()
-        set_client_factory(self._session)
 
     def __enter__(self) -> HubClient:
+        set_client_factory(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        close_session()
+        # Closes our session too: the library closes the current one whenever the factory changes.
+        set_client_factory(_library_factory)
 
     def _session(self) -> httpx2.Client:
-        return httpx2.Client(event_hooks={"request": [_library_hook] if _library_hook else []},
+        return httpx2.Client(event_hooks={"request": [_refuse_when_offline]},
                              follow_redirects=True, timeout=httpx2.Timeout(self.timeout),
                              transport=_Transport(httpx2.HTTPTransport(), self))
 
@@ -202,6 +212,12 @@ class HubClient:
         listing = self.api.list_models(filter=f"base_model:finetune:{base_id}", sort="downloads",
                                        limit=limit, expand=EXPAND)  # type: ignore[arg-type]
         return [record_from(info, self._answer_date()) for info in listing]
+
+
+def _refuse_when_offline(request: httpx2.Request) -> None:
+    """``HF_HUB_OFFLINE=1`` stops every request, as it does in the library's own session."""
+    if is_offline_mode():
+        raise OfflineModeIsEnabled(f"Cannot reach {request.url}: offline mode is enabled (HF_HUB_OFFLINE).")
 
 
 class _Transport(httpx2.BaseTransport):

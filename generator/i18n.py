@@ -115,7 +115,9 @@ def load_translations(locales_dir: Path, locale: str) -> tuple[NullTranslations,
     for message, errors in list(catalog.check()):
         if errors:
             del catalog[message.id]
-    known = frozenset(m.id for m in catalog if m.id and m.string and not m.fuzzy)
+    # A plural entry's id is (singular, plural); Localizer.ngettext looks it up by the singular.
+    known = frozenset(m.id[0] if isinstance(m.id, tuple) else m.id for m in catalog
+                      if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string) and not m.fuzzy)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
@@ -236,6 +238,16 @@ class LanguageStatus:
 
     def count(self, state: str) -> int:
         return sum(1 for p in self.pages if p.state == state)
+
+    def as_dict(self) -> dict:
+        """The report as ``openmodels i18n status --json`` prints it."""
+        return {
+            "lang": self.locale,
+            "pages": {state: [p.page for p in self.pages if p.state == state]
+                      for state in ("translated", "stale", "missing")},
+            "strings": {"translated": self.strings.translated, "fuzzy": self.strings.fuzzy,
+                        "untranslated": self.strings.untranslated, "share": round(self.strings.share, 4)},
+        }
 
 
 def original_pages(pages_dir: Path, locales: list[str]) -> list[str]:
@@ -436,6 +448,8 @@ def _entry_lines(entry: dict, dash: int) -> list[str]:
 def _search_lang_edit(lines: list[str], search: dict, locale: str) -> tuple[int, int, list[str]] | None:
     """Add ``locale`` to the search plugin's ``lang``, changing that one line (or adding one)."""
     langs = search.get("lang")
+    if langs is None and not search:
+        return None  # '- search: {}': Material's default languages
     if langs is None:
         line, col = search.lc.key(next(iter(search)))
         return line, 0, [" " * col + f"lang: [en, {locale}]"]

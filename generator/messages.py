@@ -10,31 +10,13 @@ import typing
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from generator import schema
 from generator.errors import Problem, did_you_mean, shown
 from generator.source import Document
 
 M = TypeVar("M", bound=BaseModel)
-
-EXAMPLES = {
-    "level": "one of: " + ", ".join(schema.LEVELS),
-    "kind": "one of: " + ", ".join(schema.KINDS),
-    "release_date": "e.g. 2024-02-01 or 2024-02",
-    "id": "e.g. allenai/OLMo-7B",
-    "base_model": "e.g. meta-llama/Llama-2-7b-hf, or leave it out",
-    "evidence": "e.g. ['https://arxiv.org/abs/2402.00838']",
-    "url": "e.g. https://arxiv.org/abs/2402.00838",
-    "parameters": "a whole number, e.g. 7000000000 for 7B",
-    "family": "the name of a file in data/families/ without .yml, e.g. olmo",
-    "license": "an id from data/licenses.yml, e.g. Apache-2.0",
-    "name": "e.g. OLMo 7B",
-    "note": "one or two sentences in your own words",
-    "components": "each key of data/criteria.yml with its level, evidence and note",
-    "organisation": "e.g. Allen Institute for AI",
-    "title": "e.g. Technical report",
-}
-
 
 def problems_from(doc: Document, exc: ValidationError, prefix: tuple = (),
                   cls: type[BaseModel] = schema.Model) -> list[Problem]:
@@ -80,10 +62,8 @@ def problems_from(doc: Document, exc: ValidationError, prefix: tuple = (),
             message = f"must be greater than {ctx.get('gt')}"
         elif kind == "greater_than_equal":
             message = f"must be at least {ctx.get('ge')}"
-        key = next((str(k) for k in reversed(loc) if isinstance(k, str)), "")
-        if key == "evidence" and loc and isinstance(loc[-1], int):
-            key = "url"  # one link, not the list
-        example = EXAMPLES.get(key, "")
+        field = _field_at(cls, tuple(err["loc"]))
+        example = schema.field_hint(field, item=isinstance(loc[-1], int)) if field and loc else ""
         if example and example not in hint:
             hint = f"{hint} ({example})" if hint else example
         problems.append(doc.problem(loc, message, hint))
@@ -93,6 +73,20 @@ def problems_from(doc: Document, exc: ValidationError, prefix: tuple = (),
 def _fields_at(cls: type[BaseModel], loc: tuple) -> list[str]:
     """The allowed keys of the object at ``loc`` inside ``cls``, following the schema's nested models
     through lists (an index in ``loc``) and mappings (a key such as a component or language code)."""
+    return list(_model_at(cls, loc).model_fields)
+
+
+def _field_at(cls: type[BaseModel], loc: tuple) -> FieldInfo | None:
+    """The schema field a value at ``loc`` inside ``cls`` belongs to (for a list item, the list's field)."""
+    keys = list(loc)
+    while keys and isinstance(keys[-1], int):
+        keys.pop()
+    if not keys:
+        return None
+    return _model_at(cls, tuple(keys[:-1])).model_fields.get(str(keys[-1]))
+
+
+def _model_at(cls: type[BaseModel], loc: tuple) -> type[BaseModel]:
     current: type[BaseModel] = cls
     annotation: Any = None
     for key in loc:
@@ -106,7 +100,7 @@ def _fields_at(cls: type[BaseModel], loc: tuple) -> list[str]:
         if nested is None:
             break
         current, annotation = nested, field.annotation
-    return list(current.model_fields)
+    return current
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

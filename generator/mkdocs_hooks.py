@@ -7,6 +7,7 @@ nothing writes into the docs folder while MkDocs reads it.
 from __future__ import annotations
 
 import copy
+import html
 import logging
 import os
 import re
@@ -43,10 +44,38 @@ def on_pre_build(config) -> None:
             print(f"openmodels: the catalog has problems; serving the last good pages\n{report}",
                   file=sys.stderr, flush=True)
         _last_report["text"] = report
+        _last_report["count"] = str(len(exc.problems))
         return
     _last_report["text"] = ""
     if written:
         log.info("openmodels: re-rendered %d page(s)", len(written))
+
+
+MAX_SHOWN = 40
+"""Problems listed in the preview's banner; the terminal has them all."""
+
+
+def problems_banner(report: str, count: int) -> str:
+    """The preview's banner for a catalog with problems; every character of ``report`` is escaped."""
+    lines = report.split("\n")
+    shown = "\n".join(lines[:MAX_SHOWN]) + ("\n… and more: see the terminal" if len(lines) > MAX_SHOWN else "")
+    return ('<div class="admonition failure om-serve-problems" role="alert" lang="en">'
+            f'<p class="admonition-title">Preview of the last good pages: the catalog has {count} problem(s)</p>'
+            "<p>Fix these and the pages update by themselves:</p>"
+            f"<pre><code>{html.escape(shown)}</code></pre></div>")
+
+
+def with_problems_banner(output: str) -> str:
+    """Under ``serve``, while the catalog has problems, show them on every page above its content."""
+    report = _last_report.get("text")
+    if not (os.environ.get(SERVING) and report):
+        return output
+    marker = '<article class="md-content__inner md-typeset">'
+    at = output.find(marker)
+    if at < 0:
+        return output
+    at += len(marker)
+    return output[:at] + problems_banner(report, int(_last_report.get("count", "0"))) + output[at:]
 
 
 def on_config(config):
@@ -72,7 +101,7 @@ _HREFLANG_LINK = re.compile(r'\n?[ \t]*<link rel="alternate" href="[^"]*" hrefla
 
 
 def on_post_page(output: str, page, config) -> str:
-    return _HREFLANG_LINK.sub("", output)
+    return with_problems_banner(_HREFLANG_LINK.sub("", output))
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
@@ -94,7 +123,29 @@ def on_page_context(context, page, config, nav):
         translation = alternates.get(alternate.get("lang"))
         if translation is not None:
             alternate["link"] = translation.url
+    context["om_search_locale"] = search_locale(context, config)
     return context
+
+
+def search_locale(context: dict, config) -> str | None:
+    """The language whose own search index this page loads (templates/theme/main.html), or None for
+    the default language's.
+
+    The one place that reads the page language the i18n plugin puts in the context
+    (``i18n_page_locale``, ``i18n_config``). If an upgrade of the plugin drops them, the build
+    fails here rather than quietly giving Swedish readers English search results.
+    """
+    if "i18n" not in config.plugins:
+        return None
+    try:
+        locale, languages = context["i18n_page_locale"], context["i18n_config"].languages
+    except (KeyError, AttributeError):
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError("mkdocs-static-i18n no longer puts i18n_page_locale and i18n_config in the page "
+                          "context; generator/mkdocs_hooks.py:search_locale needs updating") from None
+    default = next(lang.locale for lang in languages if lang.default)
+    return locale if locale and locale != default else None
 
 
 def on_template_context(context, template_name, config):

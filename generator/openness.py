@@ -37,27 +37,26 @@ def score_model(model: Model, criteria: Criteria) -> tuple[float | None, tuple[s
     return score, tuple(flagged)
 
 
-def _all_open(model: Model, keys: list[str]) -> bool:
-    return all(model.components[k].level == "open" for k in keys)
+def _meets(model: Model, key: str, criteria: Criteria) -> bool | None:
+    """Whether the component meets a 'must be open' requirement; None when its level is flagged as unknown."""
+    level = criteria.level(model.components[key].level)
+    return None if level.flagged else level.meets_requirements
+
+
+def _all_open(model: Model, keys: list[str], criteria: Criteria) -> bool:
+    return all(_meets(model, k, criteria) for k in keys)
 
 
 def judge_osaid(model: Model, criteria: Criteria, license: License) -> Osaid:
     """'likely' when every requirement holds, 'unlikely' when one fails on known facts, else 'unknown'."""
     rule = criteria.verdicts.osaid
-    results: list[bool | None] = []
-    for key in rule.require_open:
-        level = model.components[key].level
-        results.append(None if level == "unknown" else level == "open")
+    results: list[bool | None] = [_meets(model, key, criteria) for key in rule.require_open]
     if rule.require_osi_license:
         results.append(license.osi_approved)
-    data = model.components[rule.data].level
-    documented = model.components[rule.data_documentation].level
-    if data == "open":
-        results.append(True)
-    elif data == "unknown" or (data == "partial" and documented == "unknown"):
-        results.append(None)
-    else:
-        results.append(data == "partial" and documented == "open")
+    data = _meets(model, rule.data, criteria)
+    if data is False and model.components[rule.data].level in rule.data_documented_levels:
+        data = _meets(model, rule.data_documentation, criteria)
+    results.append(data)
     if False in results:
         return "unlikely"
     return "unknown" if None in results else "likely"
@@ -67,7 +66,7 @@ def judge_mof(model: Model, criteria: Criteria) -> str | None:
     """The highest Model Openness Framework class whose requirements (cumulative) are all open."""
     reached = None
     for cls in criteria.verdicts.mof.classes:
-        if not _all_open(model, cls.require_open):
+        if not _all_open(model, cls.require_open, criteria):
             break
         reached = cls.key
     return reached
@@ -80,7 +79,7 @@ def assess_model(model: Model, catalog: Catalog) -> Assessment:
     return Assessment(
         score=score,
         flagged=flagged,
-        lesson_criteria=_all_open(model, criteria.verdicts.lesson_criteria.require_open),
+        lesson_criteria=_all_open(model, criteria.verdicts.lesson_criteria.require_open, criteria),
         osaid=judge_osaid(model, criteria, catalog.license_of(model)),
         mof_class=judge_mof(model, criteria),
     )

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from babel.support import NullTranslations
 from markupsafe import Markup
 
@@ -26,6 +26,7 @@ from generator.atlas import Atlas
 from generator.catalog import Catalog
 from generator.i18n import translated_name
 from generator.openness import Assessment
+from generator.trackers import Trackers, tracker_pages
 
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#!|<>&\"'~=:$^@]")
 # List markers and rules only matter where text starts a line.
@@ -54,7 +55,7 @@ def url_attr(url: str) -> Markup:
 
 def model_page(model_id: str) -> str:
     """The path, under the docs folder, of a model's page."""
-    return "models/" + model_id.replace("/", "__") + ".md"
+    return "models/" + schema.file_stem(model_id) + ".md"
 
 
 def family_page(family_id: str) -> str:
@@ -158,6 +159,10 @@ class Localizer:
     def number(self, value: int | float) -> Markup:
         return Markup(format_decimal(value, locale=self.locale))
 
+    def compact(self, value: int) -> Markup:
+        """A large count the short way this language writes it: 7B in English, 7 md in Swedish."""
+        return Markup(format_compact_decimal(value, format_type="short", fraction_digits=1, locale=self.locale))
+
     def percent(self, score: float | None) -> Markup:
         return Markup("–" if score is None else format_percent(round(score, 2), locale=self.locale))
 
@@ -176,15 +181,17 @@ class Localizer:
 
 
 def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
-                 localizer: Localizer | None = None, site_url: str | None = None) -> dict[str, str]:
+                 localizer: Localizer | None = None, trackers: Trackers | None = None,
+                 site_url: str | None = None) -> dict[str, str]:
     """Every generated page in one language, as a mapping of docs-relative path to Markdown text.
 
+    ``trackers`` (from data/trackers/) adds what other trackers say; without it the pages say there is none.
     ``site_url`` (mkdocs.yml's) makes the badge snippets on model pages absolute.
     """
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
     env.install_gettext_callables(loc.gettext, loc.ngettext, newstyle=True)
-    env.filters.update(percent=loc.percent, number=loc.number, date=loc.date)
+    env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date)
     criteria = catalog.criteria
     common: dict[str, Any] = {
         "catalog": catalog,
@@ -202,6 +209,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         "site_url": (site_url or "").rstrip("/"),
         "counts": lambda model: {level.key: sum(model.components[k].level == level.key for k in criteria.keys)
                                  for level in criteria.levels},
+        "trackers": trackers if trackers is not None and trackers.mapping is not None else None,
     }
     pages: dict[str, str] = {}
 
@@ -235,18 +243,36 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     render("families.md.j2", "families/index.md", rows=rows)
     ranked = sorted(catalog.models.values(), key=lambda m: (-(assessments[m.id].score or 0), m.name.lower()))
     render("all-models.md.j2", "families/all-models.md", ranked=ranked)
+    # Explore lists the families in the order of the families page, each base before its fine-tunes.
+    render("explore.md.j2", "explore.md", models=[m for f in families for m in catalog.family_models(f.id)])
+    render("compare.md.j2", "compare.md", criteria_labels=criteria_labels(criteria, loc))
     for family in families:
         models = catalog.family_models(family.id)
         render("family.md.j2", family_page(family.id), family=family, models=models)
+    derived: dict[str, list[Any]] = {}  # one pass, not one per model: a thousand models made it quadratic
+    for m in sorted(catalog.models.values(), key=lambda m: m.id):
+        derived.setdefault(m.base_model or "", []).append(m)
     for model in catalog.models.values():
-        children = sorted((m for m in catalog.models.values() if m.base_model == model.id), key=lambda m: m.id)
         render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
-               license=catalog.license_of(model), assessment=assessments[model.id], children=children)
+               license=catalog.license_of(model), assessment=assessments[model.id],
+               children=derived.get(model.id, []))
     render("charts.md.j2", "charts.md", families=families)
+    render("trackers.md.j2", "trackers.md", **tracker_pages(catalog, common["trackers"]))
     render("criteria.md.j2", "reference/criteria.md")
     render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
            csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
     return pages
+
+
+def criteria_labels(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]:
+    """The components, levels and verdicts in the reader's language, for pages drawn in the browser."""
+    verdicts = criteria.verdicts
+    return {
+        "components": [{"key": c.key, "label": loc.text(c, "label")} for c in criteria.components],
+        "levels": {level.key: {"icon": level.icon, "label": loc.text(level, "label")} for level in criteria.levels},
+        "verdicts": {"lesson_criteria": loc.text(verdicts.lesson_criteria, "label"),
+                     "osaid": loc.text(verdicts.osaid, "label"), "mof_class": loc.text(verdicts.mof, "label")},
+    }
 
 
 def render_partial(templates_dir: Path, name: str, localizer: Localizer) -> str:
@@ -311,21 +337,24 @@ def _insert_after_title(page: str, notice: str) -> str:
 
 def describe_schema() -> list[dict[str, Any]]:
     """The catalog's file formats, field by field, for the data format page."""
-    from generator.schema_export import EXAMPLE_VALUES
-
     described = []
     for cls, where in ((schema.Model, "data/models/<family>/<org>__<name>.yml"),
                        (schema.Component, "each entry under a model's components"),
                        (schema.Family, "data/families/<family>.yml"),
                        (schema.Link, "each entry under a family's links"),
-                       (schema.License, "each entry of data/licenses.yml")):
+                       (schema.License, "each entry of data/licenses.yml"),
+                       (schema.TrackerEntry, "data/trackers/<source>/<entry>.yml (written by openmodels trackers "
+                                             "import)"),
+                       (schema.TrackerComponent, "each component of a tracker entry's views"),
+                       (schema.TrackerMatch, "each entry under a tracker entry's matches"),
+                       (schema.TrackerSource, "data/trackers/<source>/_source.yml")):
         fields = []
         for name, info in cls.model_fields.items():
             fields.append({
                 "name": name,
                 "required": info.is_required(),
                 "description": info.description or "",
-                "example": EXAMPLE_VALUES.get(f"{cls.__name__}.{name}", ""),
+                "example": schema.show_example(info.examples[0]) if info.examples else "",
             })
         described.append({"name": cls.__name__, "where": where, "doc": (cls.__doc__ or "").strip(), "fields": fields})
     return described

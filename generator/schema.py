@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
+import types
+import typing
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic.fields import FieldInfo
 
 LEVELS = ("open", "partial", "closed", "unknown", "not_applicable")
 KINDS = ("base", "continued-pretraining", "fine-tune", "instruct", "chat")
@@ -87,51 +90,108 @@ Text = Annotated[StrictStr, Field(min_length=1, max_length=300)]
 Prose = Annotated[StrictStr, Field(max_length=2000)]
 
 
+def file_stem(model_id: str) -> str:
+    """The name every file about a model takes after its Hub id, ``org/name`` -> ``org__name``: its
+    data file, its page and its badge. The one place this rule is written."""
+    return model_id.replace("/", "__")
+
+
+def model_id_of(stem: str) -> str:
+    """The Hub id a file stem made by :func:`file_stem` stands for."""
+    return stem.replace("__", "/", 1)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+def _hint(text: str) -> dict:
+    """What a contributor is told about a wrong value of a field, in place of the plain 'e.g. {example}'
+    (see :func:`field_hint`); ``{example}`` in it stands for the field's examples."""
+    return {"hint": text}
+
+
+def show_example(value: object) -> str:
+    """An example value as it would be written in a YAML file (flow style for lists and mappings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(show_example(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {show_example(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def field_hint(info: FieldInfo, item: bool = False) -> str:
+    """The hint for a wrong value of a field: its choices, or what it holds and a short example (of
+    one item of a list with ``item``). Derived from the field's annotation, ``examples`` and ``hint``."""
+    choices = _choices(info.annotation)
+    if choices:
+        return "one of: " + ", ".join(choices)
+    examples = [e[0] if item and isinstance(e, list) and e else e for e in info.examples or []]
+    template = (info.json_schema_extra or {}).get("hint", "e.g. {example}" if examples else "")
+    return template.format(example=" or ".join(show_example(e) for e in examples))
+
+
+def _choices(annotation: object) -> tuple[str, ...]:
+    if typing.get_origin(annotation) is Literal:
+        return typing.get_args(annotation)
+    for arg in typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, types.UnionType) else ():
+        if typing.get_origin(arg) is Literal:
+            return typing.get_args(arg)
+    return ()
 
 
 class Component(_Strict):
     """How open one component of a model is, and why we think so."""
 
-    level: Level
+    level: Level = Field(examples=["open"])
     """One of open, partial, closed, unknown or not_applicable (see data/criteria.yml)."""
-    evidence: list[Url] = Field(default_factory=list, max_length=20)
+    evidence: list[Url] = Field(default_factory=list, max_length=20,
+                                examples=[["https://arxiv.org/abs/2402.00838"]])
     """Links (http or https) to the pages that support the level. Required unless the level is
     unknown or not_applicable."""
-    note: Prose = ""
+    note: Prose = Field("", examples=["The full pre-training corpus is published on the Hub."],
+                        json_schema_extra=_hint("one or two sentences in your own words"))
     """One or two sentences, in your own words, on what the evidence shows."""
 
 
 class Model(_Strict):
     """One released version of a model, as published on the Hugging Face Hub."""
 
-    id: RepoId
+    id: RepoId = Field(examples=["allenai/OLMo-7B"])
     """The Hub repo id, e.g. 'allenai/OLMo-7B'. The file is named after it, with '/' as '__'."""
-    name: Text
+    name: Text = Field(examples=["OLMo 7B"])
     """The display name, e.g. 'OLMo 7B'."""
-    family: Slug
+    family: Slug = Field(examples=["olmo"], json_schema_extra=_hint("the name of a file in data/families/ without "
+                                                                    ".yml, e.g. {example}"))
     """The id of the family this model belongs to (a file in data/families/)."""
-    kind: Kind
+    kind: Kind = Field(examples=["base"])
     """What sort of release this is: base, continued-pretraining, fine-tune, instruct or chat."""
-    base_model: RepoId | None = None
+    base_model: RepoId | None = Field(None, examples=["meta-llama/Llama-2-7b-hf"],
+                                      json_schema_extra=_hint("e.g. {example}, or leave it out"))
     """The Hub id of the model this one was derived from, if any; it must be in the catalog."""
-    release_date: ReleaseDate | None = None
+    release_date: ReleaseDate | None = Field(None, examples=["2024-02-01", "2024-02"])
     """When the model was released: YYYY-MM-DD, or YYYY-MM when the day is not known."""
-    parameters: Annotated[StrictInt, Field(gt=0)] | None = None
+    parameters: Annotated[StrictInt, Field(gt=0)] | None = Field(
+        None, examples=[7000000000], json_schema_extra=_hint("a whole number, e.g. {example} for 7B"))
     """The headline parameter count given by the developer, e.g. 7000000000 for '7B'."""
-    license: LicenseId
+    license: LicenseId = Field(examples=["Apache-2.0"],
+                               json_schema_extra=_hint("an id from data/licenses.yml, e.g. {example}"))
     """The licence of the weights: an id from data/licenses.yml."""
-    components: dict[StrictStr, Component]
+    components: dict[StrictStr, Component] = Field(
+        examples=[{"training_data": {"level": "open", "evidence": ["https://huggingface.co/datasets/allenai/dolma"],
+                                     "note": "The full pre-training corpus is published on the Hub."}}],
+        json_schema_extra=_hint("each key of data/criteria.yml with its level, evidence and note"))
     """The openness of each component: every key of data/criteria.yml, each exactly once."""
 
 
 class Link(_Strict):
     """A titled link."""
 
-    title: Text
+    title: Text = Field(examples=["Technical report"])
     """What the link points at, e.g. 'Technical report'."""
-    url: Url
+    url: Url = Field(examples=["https://arxiv.org/abs/2402.00838"])
     """The address (http or https)."""
 
 
@@ -176,34 +236,39 @@ class ComponentTranslation(_Strict):
 class Family(_Strict):
     """A family of models from one organisation, e.g. Llama 2."""
 
-    id: Slug
+    id: Slug = Field(examples=["olmo"])
     """The family id; the file is data/families/<id>.yml and its models live in data/models/<id>/."""
-    name: Text
+    name: Text = Field(examples=["OLMo"])
     """The display name, e.g. 'Llama 2'."""
-    organisation: Text
+    organisation: Text = Field(examples=["Allen Institute for AI"])
     """Who releases the family, e.g. 'Meta'."""
-    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)]
+    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)] = Field(
+        examples=["A family of language models released with their data and code."])
     """A short description of the family, in your own words."""
-    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] = Field(default_factory=list)
+    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] = Field(
+        default_factory=list, examples=[["Trained on the Dolma corpus"]])
     """Short facts readers should know, e.g. 'Mixture-of-experts with 8 experts per layer'."""
-    links: list[Link] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list,
+                              examples=[[{"title": "Paper", "url": "https://arxiv.org/abs/2402.00838"}]])
     """Papers, announcements and repositories about the family."""
-    translations: dict[Locale, FamilyTranslation] = Field(default_factory=dict)
+    translations: dict[Locale, FamilyTranslation] = Field(
+        default_factory=dict,
+        examples=[{"sv": {"summary": "En familj av språkmodeller som släpps med sin data och kod."}}])
     """The summary and key facts in other languages, by language code, e.g. sv."""
 
 
 class License(_Strict):
     """One licence of the registry in data/licenses.yml."""
 
-    id: LicenseId
+    id: LicenseId = Field(examples=["Apache-2.0"])
     """The SPDX identifier where one exists, 'LicenseRef-...' otherwise."""
-    name: Text
+    name: Text = Field(examples=["Apache License 2.0"])
     """The licence's full name."""
-    url: Url
+    url: Url = Field(examples=["https://www.apache.org/licenses/LICENSE-2.0"])
     """Where the licence text can be read."""
-    osi_approved: StrictBool
+    osi_approved: StrictBool = Field(examples=[True])
     """True only when the Open Source Initiative has approved the licence."""
-    hub_ids: list[StrictStr] = Field(default_factory=list)
+    hub_ids: list[StrictStr] = Field(default_factory=list, examples=[["apache-2.0"]])
     """The licence ids the Hugging Face Hub uses for it, e.g. 'apache-2.0' or 'llama2'."""
 
 
@@ -286,7 +351,12 @@ class LevelDef(_Strict):
     score: StrictFloat | StrictInt | None
     """Points this level earns (0 to 1); null leaves the component out of the score."""
     flagged: StrictBool = False
-    """Whether the level is called out to readers as a gap in what we know."""
+    """Whether the level is called out to readers as a gap in what we know; the verdicts treat a
+    requirement on a flagged component as not known either way."""
+    meets_requirements: StrictBool = False
+    """Whether a component at this level satisfies a verdict's 'must be open'."""
+    needs_evidence: StrictBool = True
+    """Whether a component at this level must cite at least one evidence link."""
 
 
 class GroupDef(_Strict):
@@ -323,6 +393,52 @@ class ComponentDef(_Strict):
     """The texts in other languages, by language code."""
 
 
+class RuleTranslation(_Strict):
+    """A rule's texts in another language."""
+
+    title: Text | None = None
+    """The title, translated."""
+    text: Prose | None = None
+    """The rule in words, translated."""
+
+
+class RuleCheck(_Strict):
+    """The part of a rule a machine can check. ``openmodels validate`` applies it to every model that
+    ``kinds`` selects and whose component has one of ``levels``; each requirement given must hold."""
+
+    components: list[StrictStr] = Field(min_length=1)
+    """The components the check reads, e.g. [finetuning_data, finetuning_code]."""
+    kinds: list[Kind] = Field(default_factory=lambda: list(KINDS))
+    """The kinds of release the check covers; all kinds when left out."""
+    levels: list[Level] = Field(default_factory=lambda: list(LEVELS))
+    """The levels the check constrains; a component at another level is left alone."""
+    allowed_levels: list[Level] | None = None
+    """The component must have one of these levels."""
+    evidence_matches: list[Annotated[StrictStr, Field(min_length=1, max_length=200)]] | None = None
+    """At least one evidence link must match one of these regular expressions (searched, not anchored)."""
+    evidence_beyond_base: StrictBool = False
+    """At least one evidence link must not be cited for the same component of the base_model: the level
+    must rest on this release's own evidence, not only on what it inherits."""
+    evidence_off_gated_hub: StrictBool = False
+    """When the model's Hub snapshot says the repository is gated, at least one evidence link must point
+    somewhere other than huggingface.co (the ungated copy the level rests on)."""
+
+
+class Rule(_Strict):
+    """One judgement the criteria leave open, decided once and applied to every model."""
+
+    key: Slug
+    """The rule's key, e.g. 'paper-is-a-document'."""
+    title: Text
+    """A short title for readers."""
+    text: Prose
+    """The rule in words, for readers and reviewers."""
+    translations: dict[Locale, RuleTranslation] = Field(default_factory=dict)
+    """The title and text in other languages, by language code."""
+    check: RuleCheck | None = None
+    """What ``openmodels validate`` enforces of the rule; left out when only a reviewer can judge it."""
+
+
 class LessonVerdict(_Strict):
     """The lesson's definition: a set of components that must all be open."""
 
@@ -349,6 +465,8 @@ class OsaidVerdict(_Strict):
     """The component about training data: open passes, partial passes only with documentation."""
     data_documentation: StrictStr
     """The component that, when open, makes partial training data count as documented."""
+    data_documented_levels: list[Level] = Field(default_factory=list)
+    """Levels of the data component that pass when the documentation component meets the requirements."""
 
 
 class MofClass(_Strict):
@@ -397,6 +515,8 @@ class Criteria(_Strict):
     """The openness components, in the order of the table's columns."""
     verdicts: Verdicts
     """How the verdicts are reached."""
+    rules: list[Rule] = Field(default_factory=list)
+    """Judgements the component definitions leave open, each decided once for the whole catalog."""
 
     @property
     def keys(self) -> list[str]:
@@ -404,3 +524,99 @@ class Criteria(_Strict):
 
     def level(self, key: str) -> LevelDef:
         return next(level for level in self.levels if level.key == key)
+
+
+TrackerSourceKey = Literal["eosai", "mot"]
+_TRACKER_ENTRY = r"^[A-Za-z0-9][A-Za-z0-9 _.+()-]{0,99}$"
+
+
+class TrackerComponent(_Strict):
+    """One of our components as a tracker sees it, mapped onto our levels."""
+
+    level: Level = Field(examples=["partial"])
+    """The tracker's finding, mapped onto our levels through data/trackers/mapping.yml."""
+    tracker: Annotated[StrictStr, Field(max_length=300)] = Field(examples=["Model parameters (Final): unlicensed"])
+    """What the tracker itself recorded, e.g. 'datasources_basemodel: partial' or
+    'Model parameters (Final): unlicensed'."""
+    links: list[Url] = Field(default_factory=list, max_length=20,
+        examples=[["https://huggingface.co/allenai/Olmo-3.1-32B-Think"]])
+    """The tracker's evidence links for this component (http or https only)."""
+
+
+class TrackerMatch(_Strict):
+    """A model of the catalog that a tracker entry describes."""
+
+    model: RepoId = Field(examples=["tiiuae/falcon-40b"])
+    """The model's Hub id."""
+    view: Literal["end", "base", "release"] = Field(examples=["release"])
+    """Which part of the entry describes it: the EOSAI's end or base model, or the MOT's release."""
+    how: Literal["hub", "name", "curated"] = Field(examples=["hub"])
+    """How the match was made: the Hub repository, the exact model name, or data/trackers/matches.yml."""
+
+
+class TrackerEntry(_Strict):
+    """One tracker entry, normalised; written by ``openmodels trackers import``.
+
+    Entries live in data/trackers/<source>/<entry>.yml, apart from the curated files, and are never edited by hand.
+    """
+
+    source: TrackerSourceKey = Field(examples=["mot"])
+    """The tracker: eosai (European Open Source AI Index) or mot (Model Openness Tool)."""
+    id: Annotated[StrictStr, Field(pattern=_TRACKER_ENTRY)] = Field(examples=["Falcon-40B"])
+    """The entry's file name in the tracker, without its extension."""
+    name: Text = Field(examples=["Falcon-40B"])
+    """The name the tracker gives the model or system."""
+    url: Url = Field(examples=["https://osai-index.eu/model/OLMo"])
+    """The entry's page on the tracker's site or in its repository."""
+    type: Annotated[StrictStr, Field(max_length=40)] = Field("", examples=["text"])
+    """The kind of model the tracker says it is, e.g. text or language."""
+    hub_id: RepoId | None = Field(None, examples=["tiiuae/falcon-40b"])
+    """The Hub repository the entry describes, when it names one."""
+    base_model: Annotated[StrictStr, Field(max_length=200)] | None = Field(None, examples=["Olmo-3-1125-32B"])
+    """EOSAI: the base model's name as the index writes it."""
+    end_model: Annotated[StrictStr, Field(max_length=200)] | None = Field(None, examples=["Olmo-3.1-32B-Think"])
+    """EOSAI: the end model's name (the one users talk to) as the index writes it."""
+    release_date: Annotated[StrictStr, Field(max_length=20)] | None = Field(None, examples=["2025-12"])
+    """The date the tracker gives for the release or the listing."""
+    rank: Annotated[StrictInt, Field(ge=1)] | None = Field(None, examples=[1])
+    """EOSAI: the entry's place among the index's systems of the same type, by the index's own score."""
+    ranked: Annotated[StrictInt, Field(ge=1)] | None = Field(None, examples=[123])
+    """EOSAI: how many systems of that type the index ranks."""
+    mof_class: Literal["III", "II", "I"] | None = Field(None, examples=["III"])
+    """MOT: the Model Openness Framework class the listing reaches by the MOT's own rules; null for none."""
+    views: dict[Literal["end", "base", "release"], dict[StrictStr, TrackerComponent]] = Field(default_factory=dict,
+        examples=[{"release": {"weights": {"level": "partial", "tracker": "...", "links": []}}}])
+    """Per part of the entry (end, base or release), our component keys with the tracker's mapped levels."""
+    matches: list[TrackerMatch] = Field(default_factory=list,
+        examples=[[{"model": "tiiuae/falcon-40b", "view": "release", "how": "hub"}]])
+    """The catalog models this entry describes, as matched at import time."""
+    family: Slug | None = Field(None, examples=["olmo"])
+    """The family whose latest release this entry describes, when it matches none of our models."""
+
+
+class TrackerSource(_Strict):
+    """Where a tracker's entries came from; data/trackers/<source>/_source.yml."""
+
+    source: TrackerSourceKey = Field(examples=["eosai"])
+    """The tracker's key."""
+    name: Text = Field(examples=["European Open Source AI Index"])
+    """The tracker's full name."""
+    home: Url = Field(examples=["https://osai-index.eu/"])
+    """The tracker's site."""
+    repository: Url = Field(examples=["https://github.com/Language-Technology-Assessment/main-database"])
+    """The repository the entries were read from."""
+    commit: Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{7,40}$")] = Field(examples=["5a388e8"])
+    """The repository's commit the snapshot was taken at."""
+    license: LicenseId = Field(examples=["CC-BY-4.0"])
+    """The licence of the tracker's data."""
+    attribution: Annotated[StrictStr, Field(max_length=600)] = Field(
+        examples=["European Open Source AI Index ..., cited as doi:10.5281/zenodo.15386042."])
+    """How the tracker asks to be credited."""
+    notice: Annotated[StrictStr, Field(max_length=4000)] = Field("",
+        examples=["Copyright 2024 The Model Openness Tool Authors ..."])
+    """The licence notice that must accompany the data (the MOT's MIT notice), from the snapshot's LICENSE."""
+    entries: Annotated[StrictInt, Field(ge=0)] = Field(examples=[193])
+    """How many entries were imported."""
+    skipped: list[Annotated[StrictStr, Field(max_length=300)]] = Field(default_factory=list,
+        examples=[["mot/models/BLOOM.yml: line 1, column 10: YAML syntax: ..."]])
+    """Files that could not be read, each with the reason."""

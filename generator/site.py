@@ -18,6 +18,7 @@ from generator.errors import BuildError, OpenModelsError
 from generator.files import read_tree, recover, swap_in, sync_tree
 from generator.i18n import languages, load_translations, public_site_url, translated_name, translation_status
 from generator.search import split_search_index
+from generator.trackers import load_trackers
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -81,12 +82,15 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     from generator.api import models_csv, models_json
     from generator.atlas import badges
     from generator.catalog import load_catalog
+    from generator.figures import expand_figures
+    from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
     from generator.render import Localizer, badge_file, render_pages, translate_page
     from generator.schema_export import schema_files
 
     catalog = load_catalog(project.data_dir)
     assessments = assess_catalog(catalog)
+    trackers = load_trackers(project.data_dir, catalog)
     every = languages(project.config_file)
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
@@ -98,25 +102,37 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     files: dict[str, str | bytes] = {rel: content for rel, content in tree.items()
                                      if not rel.endswith(tuple(f".{locale}.md" for locale in others))}
     originals = sorted(rel for rel in files if rel.endswith(".md"))
+    generated: dict[str, str] = {}
     for lang in langs:
         translations, known = load_translations(project.locales_dir, lang.locale)
         localizer = Localizer(lang.locale, default, translations, known)
-        files.update(render_pages(catalog, assessments, project.templates_dir, localizer, url))
-        if lang.default:
-            continue
+        generated.update(render_pages(catalog, assessments, project.templates_dir, localizer, trackers, url))
+        glossary = load_glossary(project.data_dir, lang.locale)
         for page in originals:
-            name = translated_name(page, lang.locale)
+            name = translated_name(page, lang.locale) if not lang.default else page
             original = tree[page].decode("utf-8")
-            translation = tree[name].decode("utf-8") if name in tree else None
-            state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
-            files[name] = translate_page(original, translation, state.state == "stale",
-                                         project.templates_dir, localizer)
-    files.update(badges(catalog, assessments, badge_file))
-    files["api/models.json"] = models_json(catalog, assessments)
-    files["api/models.csv"] = models_csv(catalog, assessments)
+            text = original
+            if not lang.default:
+                translation = tree[name].decode("utf-8") if name in tree else None
+                state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
+                text = translate_page(original, translation, state.state == "stale", project.templates_dir, localizer)
+            # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
+            text = expand_figures(text, name, catalog, assessments, localizer)
+            files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
+    generated["api/models.json"] = models_json(catalog, assessments, trackers)
+    generated["api/models.csv"] = models_csv(catalog, assessments)
+    generated.update(badges(catalog, assessments, badge_file))
     for name, text in schema_files(catalog.criteria.keys).items():
-        files[f"schema/{name}"] = text
-    written = sync_tree(project.docs_dir, files)
+        generated[f"schema/{name}"] = text
+    clashes = sorted(set(generated) & set(tree))
+    if clashes:
+        raise BuildError(f"{project.pages_dir.name}/{clashes[0]}: the generator writes a page at this path; "
+                         "rename or move the hand-written page" + (f" (and {len(clashes) - 1} more)"
+                                                                   if len(clashes) > 1 else ""))
+    files.update(generated)
+    # The docs folder is an intermediate that every build rewrites: an fsync per page (thousands at
+    # a thousand models) buys no safety there. Files are still replaced atomically.
+    written = sync_tree(project.docs_dir, files, durable=False)
     return catalog, written
 
 

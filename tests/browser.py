@@ -10,6 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+# axe-core as shipped inside the axe-playwright-python wheel (a test dependency): no Node or npm.
+from axe_playwright_python.base import AXE_FILE_PATH as AXE
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As root with no network: no sandbox, and no background calls to Google's services.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
@@ -67,3 +70,20 @@ def search(page, query: str, attempts: int = 15):
         except PlaywrightTimeout:
             continue
     return results
+
+
+def axe_violations(page, scheme: str) -> list[str]:
+    """axe-core's WCAG 2.1 A and AA violations on the loaded page, in Material's ``scheme`` (default, slate)."""
+    assert AXE.is_file(), f"{AXE} is missing: `make install` installs axe-playwright-python, which ships it"
+    # Material keeps the reader's light/dark choice here; check both schemes.
+    page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    page.wait_for_timeout(400)  # Material fades colours when the scheme changes
+    # On a long page the fade can outlast that: wait until no transition is running.
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {runOnly: {type: "tag",
+            values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+        return result.violations.map(v => `${v.id} (${v.impact}): ` +
+            v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
+    }""")

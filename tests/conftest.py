@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,8 +16,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+# The environment every test runs in, set for the session and restored after it (see pytest_configure):
+# no MkDocs 2 banner, no telemetry, no token, and an HF_ENDPOINT on a closed local port, so that nothing
+# can reach the real Hub; each Hub test points its client at a fake Hub on 127.0.0.1.
+HERMETIC = {"NO_MKDOCS_2_WARNING": "1", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_ENDPOINT": "http://127.0.0.1:9",
+            "HF_TOKEN": None}
 
 
 def copy_project(target: Path, data: Path | None = None) -> Path:
@@ -57,3 +63,82 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     build(Project(root))
     return root / "site"
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path):
+    """The built site, served on 127.0.0.1 for the browser tests."""
+    from browser import serve_directory
+
+    with serve_directory(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium for the browser tests."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+# -- test tiers -------------------------------------------------------------------------------------
+# `make test-fast` deselects the markers below. A test is put in its tier by what it (or any fixture it
+# uses) calls, so a new test cannot land in the fast tier by forgetting a decorator; `slow` is the only
+# marker written by hand.
+TIERS = {
+    "browser": re.compile(r"\bchromium\(\)"),
+    "build": re.compile(r"\bbuild\(|\brun_mkdocs\(|\bbuilt_site\b|\brun_cli\(\s*\"(build|serve)\"|"
+                        r"\"-m\",\s*\"generator\",\s*\"(build|serve)\"|\[\s*\"(build|serve)\"|\bbench_build\b"),
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Set before any test module imports huggingface_hub, which reads its environment once, at import.
+    config.stash[_saved_env] = {name: os.environ.get(name) for name in [*HERMETIC, "HF_HOME"]}
+    _set_environment({**HERMETIC, "HF_HOME": tempfile.mkdtemp(prefix="openmodels-hf-home-")})
+    config.addinivalue_line("markers", "browser: drives a real headless Chromium (found automatically)")
+    config.addinivalue_line("markers", "build: runs MkDocs, directly or through openmodels (found automatically)")
+    config.addinivalue_line("markers", "slow: takes seconds of its own (fuzzing, killing processes, benchmarks)")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    saved = config.stash.get(_saved_env, {})
+    if saved.get("HF_HOME") != os.environ.get("HF_HOME"):
+        shutil.rmtree(os.environ["HF_HOME"], ignore_errors=True)
+    _set_environment(saved)
+
+
+def _set_environment(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+_saved_env = pytest.StashKey[dict]()
+
+
+def _sources(item: pytest.Item) -> str:
+    """The source of a test function and of every fixture it uses, directly or through other fixtures."""
+    functions = [getattr(item, "function", None)]
+    for name in getattr(item, "fixturenames", ()):
+        for definition in item._fixtureinfo.name2fixturedefs.get(name, ()):
+            functions.append(definition.func)
+    texts = []
+    for function in functions:
+        try:
+            texts.append(inspect.getsource(function))
+        except (OSError, TypeError):
+            continue
+    return "\n".join(texts)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        source = _sources(item)
+        for marker, pattern in TIERS.items():
+            if pattern.search(source):
+                item.add_marker(marker)

@@ -241,13 +241,17 @@ class Rehearsal:
         env.update({k: self.expand(str(v)) for k, v in (step.get("env") or {}).items()})
         script = self.expand(step["run"])
         started = time.monotonic()
-        try:
-            done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
-                                  cwd=self.workspace, env=env, capture_output=True, text=True,
-                                  timeout=self.timeout, check=False)
-            code, output = done.returncode, done.stdout + done.stderr
-        except subprocess.TimeoutExpired as exc:
-            code, output = -1, f"{exc.stdout or ''}{exc.stderr or ''}\ntimed out after {self.timeout:.0f} s"
+        # A session of its own, so that a step that runs out of time is stopped with all it started.
+        with subprocess.Popen(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                              cwd=self.workspace, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, start_new_session=True) as process:
+            try:
+                output, _ = process.communicate(timeout=self.timeout)
+                code = process.returncode
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                output, _ = process.communicate()
+                code, output = -1, f"{output}\ntimed out after {self.timeout:.0f} s (the job's timeout-minutes)"
         seconds = time.monotonic() - started
         outputs = dict(line.split("=", 1) for line in files["GITHUB_OUTPUT"].read_text().splitlines() if "=" in line)
         self.env.update(dict(line.split("=", 1) for line in files["GITHUB_ENV"].read_text().splitlines()
@@ -262,6 +266,7 @@ class Rehearsal:
         """Say which program was missing, when one was; else the end of the step's output."""
         missing = sorted(set(re.findall(r"(?:^|\n)(?:bash: )?(?:line \d+: )?([\w.+-]+): command not found", output))
                          | set(re.findall(r"make: ([\w.+-]+): No such file or directory", output))
+                         | set(re.findall(r"sh: \d+: ([\w.+-]+): not found", output))  # dash, make's shell
                          | set(re.findall(r"rehearsal: .*?runs `([^`]+)`", output)))
         if missing:
             why = []
@@ -383,7 +388,8 @@ def rehearse(workflow: Path, root: Path = ROOT, *, full: bool = False, timeout: 
 
     images = load_images()
     jobs = []
-    with tempfile.TemporaryDirectory(prefix="rehearsal-") as tmp, serve_recordings() as hub:
+    with tempfile.TemporaryDirectory(prefix="rehearsal-", ignore_cleanup_errors=True) as tmp, \
+            serve_recordings() as hub:
         for name, job in spec["jobs"].items():
             minutes = job.get("timeout-minutes", 360)
             jobs.append(Rehearsal(root, workflow, name, job, Path(tmp) / name, full=full, images=images,

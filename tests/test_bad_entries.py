@@ -180,12 +180,14 @@ FUZZ = settings(max_examples=75, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=text_mutation())
 def test_fuzzed_text_gets_a_clean_verdict(fuzz_project, raw):
     check_verdict(fuzz_project, raw)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(raw=data_mutation())
 def test_fuzzed_data_gets_a_clean_verdict(fuzz_project, raw):

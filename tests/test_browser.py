@@ -2,22 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from browser import chromium, search, serve_directory
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path):
-    with serve_directory(built_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
+from browser import search
 
 
 def result_links(page, query: str) -> list[str]:

@@ -8,8 +8,20 @@ from conftest import run_cli
 
 
 def test_help_has_examples(project):
-    for command in ("build", "serve", "validate", "schema"):
-        result = run_cli(command, "--help", cwd=project)
+    import click
+
+    from generator.cli import cli
+
+    def commands(group: click.Group, prefix: tuple[str, ...] = ()):
+        for name, command in group.commands.items():
+            yield (*prefix, name)
+            if isinstance(command, click.Group):
+                yield from commands(command, (*prefix, name))
+
+    every = sorted(commands(cli))
+    assert ("discover",) in every and ("i18n", "status") in every
+    for command in every:
+        result = run_cli(*command, "--help", cwd=project)
         assert result.returncode == 0
         assert "Example" in result.stdout, command
 
@@ -118,3 +130,17 @@ def test_refresh_of_a_family_without_models_refreshes_nothing(project):
 def test_validate_of_a_path_that_does_not_exist(project):
     result = run_cli("validate", "data/models/olmo/allenai__OLMo-8B.yml", cwd=project)
     assert result.returncode == 1 and "no such file or folder: data/models/olmo/allenai__OLMo-8B.yml" in result.stderr
+
+
+def test_debug_shows_the_traceback_behind_an_error(project):
+    plain = run_cli("validate", "data/nothing-here", cwd=project)
+    debug = run_cli("--debug", "validate", "data/nothing-here", cwd=project)
+    for result in (plain, debug):
+        assert result.returncode == 1 and "Error: no such file or folder: data/nothing-here" in result.stderr
+    assert "Traceback" not in plain.stderr
+    assert "Traceback (most recent call last)" in debug.stderr and "problems_under" in debug.stderr
+
+
+def test_refresh_no_longer_takes_discover_options(project):
+    result = run_cli("refresh", "--discover", cwd=project)
+    assert result.returncode == 2 and "No such option" in result.stderr

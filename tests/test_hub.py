@@ -1,29 +1,21 @@
 """Refreshing Hub facts against a fake Hub on 127.0.0.1: batching, faults, rate limits, snapshots, pages.
 
-The environment is made hermetic before huggingface_hub is imported: no telemetry, a temporary
-HF_HOME, no token, and HF_ENDPOINT on a closed local port so that nothing can reach the real Hub.
+The environment is hermetic (tests/conftest.py sets it for the session before any test module is
+imported): no telemetry, a temporary HF_HOME, no token, and HF_ENDPOINT on a closed local port.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import time
+from pathlib import Path
 
-os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
-os.environ["HF_ENDPOINT"] = "http://127.0.0.1:9"
-os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="openmodels-hf-home-")
-os.environ.pop("HF_TOKEN", None)
+import pytest
+from fakehub import RECORDED, FakeHub, serve_recordings, synthetic_model
 
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-from fakehub import RECORDED, FakeHub, serve_recordings, synthetic_model  # noqa: E402
-
-from generator.catalog import load_catalog  # noqa: E402
-from generator.hub import HubClient, HubFailure  # noqa: E402
-from generator.schema import HubSnapshot, License  # noqa: E402
-from generator.snapshots import (  # noqa: E402
+from generator.catalog import load_catalog
+from generator.hub import HubClient, HubFailure
+from generator.schema import HubSnapshot, License
+from generator.snapshots import (
     dump_snapshot,
     license_for,
     read_snapshot,
@@ -190,11 +182,9 @@ def test_requests_run_concurrently():
     with FakeHub(latency=0.3) as hub:
         for n in range(8):
             hub.add(synthetic_model(f"org{n}/m"))
-        start = time.monotonic()
         outcomes = fetch(hub, [f"org{n}/m" for n in range(8)], workers=8)
-        elapsed = time.monotonic() - start
+    # Overlap is counted by the server, not timed: speed belongs to the benchmark.
     assert len(outcomes) == 8 and hub.max_active >= 4
-    assert elapsed < 8 * 0.3 * 0.6
 
 
 def test_the_quota_in_ratelimit_headers_is_obeyed():
@@ -276,3 +266,13 @@ def test_committed_snapshots_come_from_recordings(tmp_path):
                 refresh_snapshots(tmp_path, [model_id], client, catalog.licenses.values())
             ours = snapshot_path(ROOT / "data", model_id).read_text()
             assert snapshot_path(tmp_path, model_id).read_text() == ours, model_id
+
+
+def test_closing_a_client_puts_the_librarys_session_back(fake):
+    from huggingface_hub.utils import get_session
+
+    with client_for(fake) as client:
+        assert list(client.fetch([])) == []
+        ours = get_session()
+    assert ours.is_closed
+    assert get_session() is not ours and get_session().timeout.read is None  # the library's own default

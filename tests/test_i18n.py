@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 from generator.i18n import languages, status
@@ -129,3 +130,22 @@ def test_a_translation_with_wrong_placeholders_falls_back(project: Path):
     build(proj)
     html = (proj.site_dir / "sv" / "families" / "olmo" / "index.html").read_text()
     assert "Each bar shows how many of the 12 components" in html and "Delvis på engelska" in html
+
+
+def test_each_language_loads_its_own_search_index(built_site: Path):
+    swedish = (built_site / "sv" / "lesson" / "index.html").read_text()
+    english = (built_site / "lesson" / "index.html").read_text()
+    assert 'id="om-search-locale" data-locale="sv"' in swedish
+    assert "om-search-locale" not in english
+
+
+def test_a_plugin_upgrade_that_drops_the_page_language_fails_the_build():
+    from mkdocs.exceptions import PluginError
+
+    from generator.mkdocs_hooks import search_locale
+
+    class Config:
+        plugins = {"i18n": object()}
+
+    with pytest.raises(PluginError, match="i18n_page_locale"):
+        search_locale({"page": None}, Config())

@@ -28,36 +28,36 @@ ROOT = Path(__file__).resolve().parent.parent
 # Point 2: starting a family.
 
 def test_new_for_a_family_that_does_not_exist_says_how_to_start_it(project):
-    result = run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project)
+    result = run_cli("new", "RWKV/rwkv-4-169m-pile", "--family", "rwkv", cwd=project)
     assert result.returncode == 1
-    assert "unknown family 'smollm'" in result.stderr and "olmo" not in result.stderr
-    assert "openmodels new-family smollm" in result.stderr
+    assert "unknown family 'rwkv'" in result.stderr and "olmo" not in result.stderr
+    assert "openmodels new-family rwkv" in result.stderr
 
 
 def test_new_family_then_new_model_validates_once_filled_in(project):
-    result = run_cli("new-family", "smollm", cwd=project)
+    result = run_cli("new-family", "rwkv", cwd=project)
     assert result.returncode == 0, result.stderr
-    path = project / "data" / "families" / "smollm.yml"
+    path = project / "data" / "families" / "rwkv.yml"
     text = path.read_text(encoding="utf-8")
-    assert "translations" not in yaml.safe_load(text) and "id: smollm" in text
+    assert "translations" not in yaml.safe_load(text) and "id: rwkv" in text
     # As drafted, validate asks for the blanks to be filled in, on their lines.
     blank = run_cli("validate", cwd=project)
-    assert blank.returncode == 1 and "data/families/smollm.yml:6:7: name: must not be empty" in blank.stderr
-    path.write_text(text.replace('name: ""', 'name: "SmolLM"').replace('organisation: ""', 'organisation: "HF"')
+    assert blank.returncode == 1 and "data/families/rwkv.yml:6:7: name: must not be empty" in blank.stderr
+    path.write_text(text.replace('name: ""', 'name: "RWKV"').replace('organisation: ""', 'organisation: "HF"')
                     .replace('summary: ""', 'summary: "Small models."'), encoding="utf-8")
-    assert run_cli("new", "HuggingFaceTB/SmolLM2-1.7B", "--family", "smollm", cwd=project).returncode == 0
-    assert (project / "data" / "models" / "smollm" / "HuggingFaceTB__SmolLM2-1.7B.yml").exists()
-    again = run_cli("new-family", "smollm", cwd=project)
+    assert run_cli("new", "RWKV/rwkv-4-169m-pile", "--family", "rwkv", cwd=project).returncode == 0
+    assert (project / "data" / "models" / "rwkv" / "RWKV__rwkv-4-169m-pile.yml").exists()
+    again = run_cli("new-family", "rwkv", cwd=project)
     assert again.returncode == 1 and "already exists" in again.stderr
-    assert path.read_text(encoding="utf-8").count("SmolLM") == 1
+    assert path.read_text(encoding="utf-8").count("RWKV") == 1
 
 
 def test_a_copied_family_file_does_not_carry_its_translations(project):
     source = (project / "data" / "families" / "olmo.yml").read_text(encoding="utf-8")
-    (project / "data" / "families" / "smollm.yml").write_text(source.replace("id: olmo", "id: smollm", 1))
+    (project / "data" / "families" / "rwkv.yml").write_text(source.replace("id: olmo", "id: rwkv", 1))
     result = run_cli("validate", cwd=project)
     assert result.returncode == 1
-    assert re.search(r"data/families/smollm.yml:\d+:\d+: translations.sv.summary: the same text as family 'olmo'",
+    assert re.search(r"data/families/rwkv.yml:\d+:\d+: translations.sv.summary: the same text as family 'olmo'",
                      result.stderr), result.stderr
 
 

@@ -67,13 +67,16 @@ def test_not_applicable_is_left_out_and_unknown_counts_as_closed(fixture_catalog
     assert score == round(10 / 11, 4)
 
 
-def test_olmo_7b_meets_the_lesson_criteria(real):
+def test_olmo_2_instruct_meets_the_lesson_criteria(real):
     catalog, assessments = real
-    olmo = assessments["allenai/OLMo-7B"]
+    olmo = assessments["allenai/OLMo-2-1124-7B-Instruct"]
     assert olmo.lesson_criteria is True
     assert olmo.osaid == "likely"
     for key in catalog.criteria.verdicts.lesson_criteria.require_open:
-        assert catalog.models["allenai/OLMo-7B"].components[key].evidence
+        assert catalog.models["allenai/OLMo-2-1124-7B-Instruct"].components[key].evidence
+    # A base model has no fine-tuning stage (rule base-model-not-fine-tuned), so it cannot meet them.
+    assert assessments["allenai/OLMo-7B"].lesson_criteria is False
+    assert assessments["allenai/OLMo-7B"].osaid == "likely"
 
 
 def test_llama_2_does_not(real):
@@ -88,3 +91,45 @@ def test_assessment_is_deterministic(real):
     catalog, assessments = real
     model = catalog.models["allenai/OLMo-7B"]
     assert assess_model(model, catalog) == assessments["allenai/OLMo-7B"]
+
+
+def test_rules_follow_criteria_yml(project):
+    """Change the rules in data/criteria.yml only: scores, models.json, page text and validation follow."""
+    import json
+
+    from generator.errors import CatalogError
+    from generator.site import Project, build
+
+    criteria = project / "data" / "criteria.yml"
+    text = criteria.read_text()
+    changed = text.replace("    icon: \"◐\"\n    score: 0.5\n", "    icon: \"◐\"\n    score: 0.25\n", 1)
+    # 'partial' also meets the verdicts' requirements now.
+    changed = changed.replace("    score: 0.25\n", "    score: 0.25\n    meets_requirements: true\n", 1)
+    assert changed.count("score: 0.25") == 1 and changed != text
+    criteria.write_text(changed)
+    build(Project(project))
+
+    catalog = load_catalog(project / "data")
+    models = {m["id"]: m for m in json.loads((project / "site" / "api" / "models.json").read_text())["models"]}
+    llama = catalog.models["meta-llama/Llama-2-7b-hf"]
+    levels = [llama.components[k].level for k in catalog.criteria.keys if llama.components[k].level != "not_applicable"]
+    expected = (levels.count("open") + 0.25 * levels.count("partial")) / len(levels)
+    assert models[llama.id]["score"] == pytest.approx(expected, abs=1e-4)
+    assert models[llama.id]["score"] == assess_model(llama, catalog).score
+    # With partial meeting requirements, a model whose 'must be open' components are all open or
+    # partial passes the lesson's criteria.
+    lesson = catalog.criteria.verdicts.lesson_criteria.require_open
+    passing = [m.id for m in catalog.models.values()
+               if all(m.components[k].level in ("open", "partial") for k in lesson)]
+    assert passing and all(models[i]["verdicts"]["lesson_criteria"] for i in passing)
+    for page, rule in (("families/llama-2/index.html", "Partial 0.25,"), ("families/all-models/index.html",
+                                                                           "Partial 0.25,"),
+                       ("sv/families/llama-2/index.html", "Delvis 0,25,")):
+        html = (project / "site" / page).read_text()
+        assert rule in html and "½" not in html, page
+
+    # Which levels need evidence is read from criteria.yml too.
+    criteria.write_text(changed.replace("    flagged: true\n    needs_evidence: false\n", "    flagged: true\n", 1))
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(project / "data")
+    assert any("level 'unknown' needs at least one evidence link" in p.message for p in caught.value.problems)

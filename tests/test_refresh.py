@@ -35,8 +35,9 @@ def hub_env(fake: FakeHub, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def refresh(project: Path, fake: FakeHub, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "refresh", "--timeout", "2", *args], cwd=project,
+def refresh(project: Path, fake: FakeHub, tmp_path: Path, *args: str,
+            command: str = "refresh") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", command, "--timeout", "2", *args], cwd=project,
                           env=hub_env(fake, tmp_path), capture_output=True, text=True, timeout=60, check=False)
 
 
@@ -101,7 +102,8 @@ def test_refresh_names_every_failure_and_exits_1(bare_project, tmp_path):
                      "HuggingFaceH4/zephyr-7b-beta: renamed on the Hub to HuggingFaceH4/zephyr-7b-gamma",
                      "mistralai/Mixtral-8x7B-v0.1: gone from the Hub (404)"):
         assert expected in result.stderr
-    assert "Refreshed 3 of 7 models" in result.stdout
+    family_size = len(list((bare_project / "data" / "models" / "mistral").glob("*.yml")))
+    assert f"Refreshed {family_size - 4} of {family_size} models" in result.stdout  # four failed above
     assert path.read_text() == dump_snapshot(kept)
     assert snapshot_path(bare_project / "data", "mistralai/Mistral-7B-v0.1").is_file()
 
@@ -112,6 +114,17 @@ def test_refresh_rejects_ids_outside_the_catalog(bare_project, tmp_path):
     assert result.returncode == 2 and "did you mean 'allenai/OLMo-7B'?" in result.stderr and not fake.log
 
 
+def test_offline_mode_stops_every_request(bare_project, tmp_path):
+    with FakeHub() as fake:
+        serve_catalog(fake, bare_project / "data")
+        env = {**hub_env(fake, tmp_path), "HF_HUB_OFFLINE": "1"}
+        result = subprocess.run([sys.executable, "-m", "generator", "refresh", "allenai/OLMo-7B", "--timeout", "2"],
+                                cwd=bare_project, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 1 and "offline mode" in result.stdout + result.stderr
+    assert fake.log == [], "a request left the process in offline mode"
+
+
+@pytest.mark.slow
 def test_kill_9_during_a_refresh_leaves_no_half_written_file(bare_project, tmp_path):
     data = bare_project / "data"
     catalog = load_catalog(data)
@@ -164,6 +177,7 @@ def test_validate_warns_about_licence_drift_and_lineage(bare_project):
     result = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=bare_project, capture_output=True,
                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
     assert result.returncode == 0 and "Valid, with 2 warning(s)." in result.stdout
+    assert "licence drift" in result.stderr and "licence drift" not in result.stdout, "warnings go to stderr"
 
 
 def test_a_broken_snapshot_is_reported_like_any_catalog_file(bare_project):
@@ -216,8 +230,8 @@ def test_discover_reports_top_finetunes_and_writes_no_catalog_entry(bare_project
         fake.add(synthetic_model("allenai/OLMo-7B-Instruct", downloads=500,
                                  tags=["base_model:finetune:allenai/OLMo-7B"]))
         report = tmp_path / "discover.md"
-        result = refresh(bare_project, fake, tmp_path, "--discover", "--family", "olmo", "--limit", "3",
-                         "--report", str(report))
+        result = refresh(bare_project, fake, tmp_path, "--family", "olmo", "--limit", "3",
+                         "--report", str(report), command="discover")
     assert result.returncode == 0, result.stderr
     text = report.read_text()
     assert text in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -45,10 +46,16 @@ NPM_IN_MAKE = """\
     \tmkdir -p build/node
     \tnpm install --prefix build/node axe-core
     """
+# make runs a recipe line with shell syntax through /bin/sh, which words its complaint differently.
+NPM_IN_MAKE_SHELL = """\
+    test:
+    \ttest -d build/node/node_modules || npm ci --prefix build/node
+    """
 
 
+@pytest.mark.parametrize("makefile", [NPM_IN_MAKE, NPM_IN_MAKE_SHELL], ids=["exec", "shell"])
 @pytest.mark.parametrize("full", [False, True], ids=["quick", "full"])
-def test_npm_in_the_python_container_fails(tmp_path: Path, full: bool):
+def test_npm_in_the_python_container_fails(tmp_path: Path, full: bool, makefile: str):
     root = project(tmp_path, """\
         on: pull_request
         jobs:
@@ -57,7 +64,7 @@ def test_npm_in_the_python_container_fails(tmp_path: Path, full: bool):
             container: python:3.11-bookworm
             steps:
               - run: make test
-        """, NPM_IN_MAKE)
+        """, makefile)
     (job,) = rehearse(root / ".github" / "workflows" / "w.yml", root, full=full, timeout=60)
     assert not job.ok
     assert "calls `npm`, which python:3.11-bookworm and the job's setup steps do not provide" in job.problems[0]
@@ -137,3 +144,19 @@ def test_programs_called_by_a_recipe():
     .venv/bin/python -m pytest -q | tee log.txt
     """
     assert programs_called(recipe) == ["id", "apt-get", "apt-get", "tee"]
+
+
+def test_a_step_out_of_time_is_stopped_with_all_it_started(tmp_path: Path):
+    root = project(tmp_path, """\
+        on: push
+        jobs:
+          slow:
+            runs-on: ubuntu-latest
+            steps:
+              - run: (sleep 25; touch late.txt) & sleep 25
+        """)
+    started = time.monotonic()
+    (job,) = rehearse(root / ".github" / "workflows" / "w.yml", root, timeout=2)
+    # Had the background sleep survived, its open output would have kept the rehearsal waiting.
+    assert time.monotonic() - started < 20
+    assert "timed out after 2 s" in job.problems[0]

@@ -106,3 +106,24 @@ def test_written_files_are_readable_by_others(project):
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o666 & ~umask
+
+
+def test_a_hand_written_page_where_a_page_is_generated_is_an_error(project):
+    from generator.errors import BuildError
+
+    (project / "site_src" / "families").mkdir()
+    (project / "site_src" / "families" / "olmo.md").write_text("# My own OLMo page\n")
+    with pytest.raises(BuildError, match=r"site_src/families/olmo\.md: the generator writes a page at this path"):
+        render_docs(Project(project))
+    assert not (Project(project).docs_dir / "families" / "olmo.md").exists(), "nothing is written"
+
+
+def test_one_rule_names_a_models_files():
+    from generator.checks import model_filename
+    from generator.render import model_page
+    from generator.schema import file_stem, model_id_of
+
+    assert file_stem("allenai/OLMo-7B") == "allenai__OLMo-7B"
+    assert model_id_of(file_stem("org/name__with__underscores")) == "org/name__with__underscores"
+    assert model_filename("allenai/OLMo-7B") == "allenai__OLMo-7B.yml"
+    assert model_page("allenai/OLMo-7B") == "models/allenai__OLMo-7B.md"

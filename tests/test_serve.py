@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +27,7 @@ def fetch(url: str) -> str:
         return response.read().decode("utf-8")
 
 
-def wait_for(predicate, timeout: float = 90.0) -> bool:
+def wait_for(predicate, timeout: float = 600.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -45,7 +46,11 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True)
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.extend(process.stderr), daemon=True)
+    reader.start()
     try:
+        # Each build renders the whole catalog; on a loaded 2-core machine that can take minutes.
         assert wait_for(lambda: "OLMo" in fetch(url)), "server did not come up"
         family = project / "data" / "families" / "olmo.yml"
         text = family.read_text()
@@ -58,11 +63,21 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         assert "# {{ family.name }}" in text
         template.write_text(text.replace("# {{ family.name }}", "# {{ family.name }} (edited)"))
         assert wait_for(lambda: "(edited)" in fetch(url)), "template change was not re-rendered"
-        # A broken edit keeps the last good pages and says what is wrong.
+        # A broken edit keeps the last good pages and says what is wrong, in the terminal and, for
+        # the reader of the preview, in a banner above every page (issue 13).
         family.write_text("id: [broken\n")
-        time.sleep(3)
-        assert wait_for(lambda: "OLMo Renamed" in fetch(url))
+        assert wait_for(lambda: "om-serve-problems" in fetch(url)), "no banner for a broken catalog"
+        page = fetch(url)
+        assert "OLMo Renamed" in page and "olmo.yml:2:1: (file): YAML syntax" in page
+        assert "om-serve-problems" in fetch(f"http://127.0.0.1:{port}/sv/lesson/")
+        # What a contributor wrote reaches the banner as text, never as markup.
+        family.write_text(renamed + "<script>alert(1)</script>: 1\n")
+        assert wait_for(lambda: "&lt;script&gt;alert(1)&lt;/script&gt;" in fetch(url)), "banner not updated"
+        assert "<script>alert(1)" not in fetch(url)
+        family.write_text(renamed)
+        assert wait_for(lambda: "om-serve-problems" not in fetch(url)), "banner stayed after the fix"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        _, err = process.communicate(timeout=30)
-    assert "olmo.yml:2:1: (file): YAML syntax" in err
+        process.wait(timeout=30)
+        reader.join(timeout=30)
+    assert any("olmo.yml:2:1: (file): YAML syntax" in line for line in err), "the terminal was not told"
