@@ -367,6 +367,19 @@ def new_catalog(locales_dir: Path, locale: str) -> Path:
     return path
 
 
+
+def nav_titles(nav: list) -> list[str]:
+    """Every title of the menu, sections and their entries alike, in menu order, each once."""
+    titles: list[str] = []
+    for item in nav:
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if title not in titles:
+                    titles.append(title)
+                if isinstance(value, list):
+                    titles.extend(t for t in nav_titles(value) if t not in titles)
+    return titles
+
 def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str, name: str | None) -> list[Path]:
     """Scaffold ``locale``: a string catalog and an mkdocs.yml entry; returns the files written."""
     from babel import Locale, UnknownLocaleError
@@ -382,7 +395,7 @@ def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str,
 
     text = config_file.read_text(encoding="utf-8")
     config = YAML().load(text)
-    titles = [next(iter(item)) for item in config.get("nav", []) if isinstance(item, dict)]
+    titles = nav_titles(config.get("nav", []))
     entry = {"locale": locale, "name": name, "build": True, "site_name": config["site_name"],
              # Menu titles to translate; until then they read as in English.
              "nav_translations": {title: title for title in titles}}

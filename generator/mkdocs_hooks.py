@@ -83,12 +83,20 @@ def on_config(config):
     docs = Path(config.docs_dir)
     pages = sorted(p.relative_to(docs).as_posix() for p in (docs / "families").glob("*.md")
                    if p.name != "index.md" and "." not in p.stem)
-    nav = config.nav or []
-    for i, item in enumerate(nav):
-        if isinstance(item, dict) and list(item.values()) == ["families/index.md"]:
-            title = next(iter(item))
-            nav[i] = {title: ["families/index.md", *pages]}
+    _expand_families(config.nav or [], pages)
     return config
+
+
+def _expand_families(nav: list, pages: list[str]) -> None:
+    """Replace the entry that names families/index.md, at any depth of the menu, by a section."""
+    for i, item in enumerate(nav):
+        if not isinstance(item, dict):
+            continue
+        (title, value), = item.items()
+        if value == "families/index.md":
+            nav[i] = {title: ["families/index.md", *pages]}
+        elif isinstance(value, list):
+            _expand_families(value, pages)
 
 
 # Material's language integration fetches `sitemap.xml` beside every <link rel="alternate" hreflang>

@@ -140,3 +140,22 @@ def test_all_models_page_ranks_by_score(built_site, models_json):
     positions = [html.index(f'href="../../models/{m["id"].replace("/", "__")}/"') for m in ranked]
     assert positions == sorted(positions)
     assert (built_site / "sv" / "families" / "all-models" / "index.html").exists()
+
+
+def menu(html_text: str) -> str:
+    """The primary menu of a built page (Material's sidebar navigation)."""
+    return html_text.split('<nav class="md-nav md-nav--primary"', 1)[1].split('<div class="md-content"', 1)[0]
+
+
+def test_menu_lists_the_families_only_on_family_pages(built_site):
+    """Every family in every page's menu made a big catalog's site mostly menu (issue 16): outside the
+    families pages the Families entry is one collapsed link, and inside them it lists every family."""
+    families = sorted(p.name for p in (built_site / "families").iterdir() if (p / "index.html").exists())
+    assert len(families) >= 12
+    for lang in ("", "sv/"):
+        home = menu((built_site / lang / "index.html").read_text(encoding="utf-8"))
+        assert re.search(r'md-nav__item--pruned[^>]*>\s*<a href="families/"', home), lang
+        assert not [f for f in families if f'href="families/{f}/"' in home], lang
+        family_page = menu((built_site / lang / "families" / "olmo" / "index.html").read_text(encoding="utf-8"))
+        listed = [f for f in families if re.search(rf'href="(\.\./)*{re.escape(f)}/"', family_page)]
+        assert listed == [f for f in families if f != "olmo"], lang  # the page itself is linked as ./
