@@ -82,24 +82,23 @@ def build(site_dir: str | None, lang: str | None, force: bool, root: str | None)
       openmodels build --lang sv --site-dir build/sv
       openmodels build --force
     """
-    from generator.site import Recorded
     from generator.site import build as build_site
 
     project = _project(root)
     try:
-        catalog = build_site(project, Path(site_dir) if site_dir else None, lang, force)
+        built = build_site(project, Path(site_dir) if site_dir else None, lang, force)
     except CatalogError as exc:
         _report(exc.problems)
         raise click.ClickException(f"{exc}; the site was not rebuilt") from None
     except BuildError as exc:
         raise click.ClickException(f"{exc}\nThe previous site was left as it was.") from None
-    _report(catalog.warnings)
+    _report(built.warnings)
     target = Path(site_dir) if site_dir else project.site_dir
-    if isinstance(catalog, Recorded):
-        click.echo(f"{target} is up to date ({catalog.models} models in {catalog.families} families): "
+    if not built.fresh:
+        click.echo(f"{target} is up to date ({built.models} models in {built.families} families): "
                    "nothing changed since it was built; --force builds anyway")
         return
-    click.echo(f"Built {len(catalog.models)} models in {len(catalog.families)} families into {target}")
+    click.echo(f"Built {built.models} models in {built.families} families into {target}")
 
 
 @cli.command()

@@ -27,12 +27,14 @@ _CODE = Path(__file__).resolve().parent
 
 @dataclass
 class Recorded:
-    """What a previous build reported, read back from its site instead of building again."""
+    """What a build reported: kept in its site, and read back instead of building again."""
 
     digest: str
     models: int
     families: int
     warnings: list[Problem] = field(default_factory=list)
+    fresh: bool = field(default=False, compare=False)
+    """True for the build that just ran; False when read back from a site (not stored)."""
 
 
 def _versions() -> list[str]:
@@ -75,6 +77,7 @@ def inputs_digest(roots: list[Path], files: list[Path], only: str | None) -> str
 
 def record(site_dir: Path, recorded: Recorded) -> None:
     data = asdict(recorded)
+    del data["fresh"]
     (site_dir / RECORD).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -7,8 +7,11 @@ is written, and the finished site replaces the previous one only once MkDocs has
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
+import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,15 +140,16 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
 
 
 def build(project: Project, site_dir: Path | None = None, only: str | None = None,
-          force: bool = False) -> Catalog | Recorded:
-    """Build the whole site into ``site_dir`` (default ``site/``) and return the catalog it came from.
+          force: bool = False) -> Recorded:
+    """Build the whole site into ``site_dir`` (default ``site/``); returns what the build recorded.
 
     With ``only`` (a language code), just that language is built, at the site's root: a quick check
     for translators. Raises CatalogError for an invalid catalog and BuildError when MkDocs fails; in
     both cases the previous site is left exactly as it was.
 
     When the site was built from exactly the current inputs (see generator.digest), nothing is
-    read or written and what that build recorded is returned instead; ``force`` builds anyway.
+    read or written and the previous build's record is returned; ``force`` builds anyway. A caller
+    tells the two apart by the record's ``fresh`` flag.
     """
     site_dir = Path(site_dir or project.site_dir).resolve()
     check_site_dir(project, site_dir)
@@ -162,7 +166,7 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
     previous = recorded(site_dir)
     if not force and previous is not None and previous.digest == digest and (site_dir / SITE_MARKER).exists():
         return previous
-    catalog, _ = render_docs(project, only)
+    summary = _render_apart(project, only)
     staged = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staged, ignore_errors=True)
     try:
@@ -170,13 +174,35 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
         if only is None:
             split_search_index(staged, langs[0].locale, [lang.locale for lang in langs[1:]])
         (staged / SITE_MARKER).write_text("Built by openmodels; `openmodels build` may replace this folder.\n")
-        record(staged, Recorded(digest, len(catalog.models), len(catalog.families), catalog.warnings))
+        built = Recorded(digest, *summary, fresh=True)
+        record(staged, built)
         swap_in(staged, site_dir)
     except OSError as exc:
         raise BuildError(f"could not put the new site in place at {site_dir}: {exc.strerror}") from None
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    return catalog
+    return built
+
+
+def _render_summary(project: Project, only: str | None) -> tuple[int, int, list]:
+    catalog, _ = render_docs(project, only)
+    return len(catalog.models), len(catalog.families), catalog.warnings
+
+
+def _render_apart(project: Project, only: str | None) -> tuple[int, int, list]:
+    """``render_docs`` in a child process; returns the models, families and warnings it reports.
+
+    Rendering leaves a process holding the catalog, compiled templates and its allocator's high-water
+    mark (about 100 MB at a thousand models), and MkDocs, which runs in this process next, would add
+    its own peak on top. A child gives its memory back when it exits, so the build's peak is the
+    larger of the two stages instead of their sum. Errors come back as they were raised. A process
+    with other threads is not forked (a lock held by one of them would stay held in the child), and
+    neither is one on a platform without fork: there the rendering runs here.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return _render_summary(project, only)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        return pool.submit(_render_summary, project, only).result()
 
 
 SITE_MARKER = ".openmodels-site"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from generator.digest import RECORD, Recorded
+from generator.digest import RECORD
 from generator.site import Project, build
 
 
@@ -30,18 +30,18 @@ def test_build_with_nothing_changed_writes_nothing(project):
     assert "is up to date (" in result.stdout
     assert _state(proj.site_dir) == before
     again = build(proj)
-    assert isinstance(again, Recorded)
-    assert (again.models, again.families) == (len(built.models), len(built.families))
+    assert built.fresh and not again.fresh
+    assert (again.models, again.families) == (built.models, built.families)
     assert again.warnings == built.warnings
 
     # Any input counts: a hand-written page changes the digest, and so does the language selection.
     page = proj.pages_dir / "index.md"
     page.write_text(page.read_text() + "\nOne more sentence.\n")
     rebuilt = build(proj)
-    assert not isinstance(rebuilt, Recorded)
+    assert rebuilt.fresh
     assert "One more sentence." in (proj.site_dir / "index.html").read_text()
-    assert isinstance(build(proj), Recorded)
-    assert not isinstance(build(proj, force=True), Recorded)
+    assert not build(proj).fresh
+    assert build(proj, force=True).fresh
 
 
 def test_benchmark_runs_at_small_n(tmp_path):
@@ -146,10 +146,24 @@ def test_build_output_equals_a_full_sequential_build(built_site, tmp_path):
     """The real catalog: a build that skipped work (here: nothing changed) leaves exactly the site a
     full build from scratch makes, file for file and byte for byte, apart from MkDocs' build dates."""
     root = built_site.parent
-    assert isinstance(build(Project(root)), Recorded)
+    assert not build(Project(root)).fresh
     fresh = tmp_path / "fresh-site"
-    assert not isinstance(build(Project(root), fresh, force=True), Recorded)
+    assert build(Project(root), fresh, force=True).fresh
     first, second = _site_bytes(built_site), _site_bytes(fresh)
     assert sorted(first) == sorted(second)
     different = [rel for rel in first if first[rel] != second[rel]]
     assert not different
+
+
+def test_rendering_runs_apart_from_mkdocs(project):
+    """The build renders in a child process, so MkDocs' memory does not come on top of the render's:
+    the building process itself never loads the templates or the catalog."""
+    code = ("import sys; from pathlib import Path; from generator.site import Project, build; "
+            "built = build(Project(Path(sys.argv[1]))); "
+            "print(built.fresh, built.models, 'generator.render' in sys.modules, 'generator.catalog' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code, str(project)], capture_output=True, text=True,
+                            timeout=600, check=False, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    fresh, models, render_loaded, catalog_loaded = result.stdout.split()
+    assert (fresh, render_loaded, catalog_loaded) == ("True", "False", "False")
+    assert int(models) == len(list((project / "data" / "models").rglob("*.yml")))
