@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator import schema
 from generator.catalog import load_criteria, model_filename
 from generator.errors import OpenModelsError, did_you_mean, shown
-from generator.snapshots import snapshot_path
+from generator.snapshots import match_hub_license, snapshot_path
 from generator.source import YamlProblem, read_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/model.schema.json\n"
@@ -172,7 +172,7 @@ def _licenses(data_dir: Path) -> dict[str, list[str]]:
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             hub_ids = entry.get("hub_ids")
-            registry[entry["id"]] = [str(h).lower() for h in hub_ids] if isinstance(hub_ids, list) else []
+            registry[entry["id"]] = hub_ids if isinstance(hub_ids, list) else []
     return registry
 
 
@@ -180,13 +180,7 @@ def _license(data: dict[str, Any], registry: dict[str, list[str]]) -> str | None
     """The registry id of the snapshot's licence: its mapped ``license``, else its Hub licence id."""
     if data.get("license") in registry:
         return data["license"]
-    hub_license, hub_name = data.get("hub_license"), data.get("hub_license_name")
-    for candidate in (hub_name if hub_license == "other" else None, hub_license):
-        if isinstance(candidate, str):
-            for license_id, hub_ids in registry.items():
-                if candidate.lower() in hub_ids:
-                    return license_id
-    return None
+    return match_hub_license(data.get("hub_license"), data.get("hub_license_name"), registry)
 
 
 def _guess_kind(model_id: str, base_model: str | None) -> str:

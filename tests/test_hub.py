@@ -83,6 +83,26 @@ def test_licence_maps_through_hub_ids():
     assert license_for("nope", None, licenses) is None
 
 
+def test_new_and_refresh_map_every_hub_licence_of_the_registry_alike(tmp_path: Path):
+    """`openmodels new` (reading a snapshot as plain YAML) and refresh use one mapping: every Hub id
+    that data/licenses.yml lists, as the Hub's licence id or under 'other', gives the same licence."""
+    from generator.scaffold import _hub_facts
+
+    registry = load_catalog(ROOT / "data").licenses.values()
+    (tmp_path / "licenses.yml").write_text((ROOT / "data" / "licenses.yml").read_text())
+    cases = [(hub_id.upper(), None) for lic in registry for hub_id in lic.hub_ids]
+    cases += [("other", hub_id) for lic in registry for hub_id in lic.hub_ids] + [("not-a-licence", None)]
+    assert len(cases) > 10
+    for hub_license, name in cases:
+        write_snapshot = snapshot_path(tmp_path, "org/m")
+        write_snapshot.parent.mkdir(parents=True, exist_ok=True)
+        write_snapshot.write_text(f"id: org/m\nhub_license: {hub_license}\n"
+                                  + (f"hub_license_name: {name}\n" if name else ""))
+        expected = license_for(hub_license, name, registry)
+        assert (expected is None) == (hub_license == "not-a-licence")
+        assert _hub_facts(tmp_path, "org/m")[0].get("license") == expected, (hub_license, name)
+
+
 # -- batching and pagination ------------------------------------------------------------------------
 
 def test_models_of_one_author_come_from_one_listing(fake):
