@@ -183,6 +183,13 @@ def _license(data: dict[str, Any], registry: dict[str, list[str]]) -> str | None
     return match_hub_license(data.get("hub_license"), data.get("hub_license_name"), registry)
 
 
+def _evidence_comment(criteria: schema.Criteria) -> str:
+    """The draft's line on which levels need evidence, from criteria.yml's ``needs_evidence``."""
+    exempt = [level.key for level in criteria.levels if not level.needs_evidence]
+    which = "Every level but " + " and ".join(exempt) if exempt else "Every level"
+    return f"  # {which} needs evidence: links to the pages that show it.\n"
+
+
 def _guess_kind(model_id: str, base_model: str | None) -> str:
     name = model_id.split("/", 1)[1].lower()
     if "instruct" in name:
@@ -233,8 +240,8 @@ def _entry_text(model_id: str, family: str, criteria: schema.Criteria, facts: di
         "license:" + (f" {_scalar(facts['license'])}{hub}" if "license" in facts
                       else "  # an id from data/licenses.yml, e.g. Apache-2.0") + "\n",
         "components:\n",
-        "  # Levels: open, partial, closed, unknown, not_applicable (data/criteria.yml says what each means).\n",
-        "  # Every level but unknown and not_applicable needs evidence: links to the pages that show it.\n",
+        f"  # Levels: {', '.join(level.key for level in criteria.levels)} (data/criteria.yml says what each means).\n",
+        _evidence_comment(criteria),
     ]
     for comp in criteria.components:
         lines += [

@@ -88,6 +88,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
     from generator.render import Localizer, badge_file, render_pages, translate_page
+    from generator.rule_text import expand_rules
     from generator.schema_export import schema_files
 
     catalog = load_catalog(project.data_dir)
@@ -120,6 +121,8 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
                 text = translate_page(original, translation, state.state == "stale", project.templates_dir, localizer)
             # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
             text = expand_figures(text, name, catalog, assessments, localizer)
+            # Sentences that state a rule (methodology) are read from data/criteria.yml.
+            text = expand_rules(text, name, catalog.criteria, project.templates_dir, localizer)
             files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
     generated["api/models.json"] = models_json(catalog, assessments, trackers)
     generated["api/models.csv"] = models_csv(catalog, assessments)
