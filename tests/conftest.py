@@ -119,7 +119,8 @@ def pytest_configure(config: pytest.Config) -> None:
     _set_environment({**HERMETIC, "HF_HOME": tempfile.mkdtemp(prefix="openmodels-hf-home-")})
     config.addinivalue_line("markers", "browser: drives a real headless Chromium (found automatically)")
     config.addinivalue_line("markers", "build: runs MkDocs, directly or through openmodels (found automatically)")
-    config.addinivalue_line("markers", "slow: takes seconds of its own (fuzzing, killing processes, benchmarks)")
+    config.addinivalue_line("markers", "slow: takes seconds of its own (fuzzing, killing processes, benchmarks, "
+                                       "waiting out real timeouts, rehearsing the CI workflows)")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -24,6 +24,8 @@ from generator.snapshots import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+SLOW = pytest.mark.slow
+"""For tests that wait out a real timeout or rate-limit window (a second each): `make test` only."""
 
 
 @pytest.fixture
@@ -156,6 +158,7 @@ def test_a_broken_listing_falls_back_to_model_info(fake):
     assert len(fake.requests("/api/models/")) == 2
 
 
+@SLOW
 # -- faults -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fault, kind", [("missing", "missing"), ("gated", "gated"), ("malformed", "malformed"),
@@ -170,7 +173,7 @@ def test_a_failing_model_is_named_and_does_not_stop_the_others(fake, fault, kind
     assert isinstance(outcomes["bad/model"], HubFailure) and outcomes["bad/model"].kind == kind
 
 
-@pytest.mark.parametrize("fault", [429, 500, 502, 503, "timeout"])
+@pytest.mark.parametrize("fault", [pytest.param(429, marks=SLOW), 500, 502, 503, pytest.param("timeout", marks=SLOW)])
 def test_transient_faults_are_retried(fake, fault):
     fake.timeout_delay = 1.0
     fake.add(synthetic_model("org/flaky"))
@@ -207,6 +210,7 @@ def test_requests_run_concurrently():
     assert len(outcomes) == 8 and hub.max_active >= 4
 
 
+@SLOW
 def test_the_quota_in_ratelimit_headers_is_obeyed():
     with FakeHub(quota=4, window=1.0) as hub:
         for n in range(8):
@@ -220,6 +224,7 @@ def test_the_quota_in_ratelimit_headers_is_obeyed():
     assert elapsed >= 1.0  # 8 requests need two windows of 4
 
 
+@SLOW
 def test_after_a_429_the_client_waits_for_the_reset():
     with FakeHub(quota=4, window=1.0, used=4, window_left=0.5) as hub:
         for n in range(4):
