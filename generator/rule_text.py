@@ -16,6 +16,7 @@ from typing import Any
 from babel.lists import format_list
 
 from generator import schema
+from generator.fallback_text import resolve
 from generator.markers import expand_markers
 from generator.render import Localizer, make_environment
 
@@ -65,10 +66,10 @@ def expand_rules(page_text: str, path: str, criteria: schema.Criteria, templates
     def sentences(name: str, _nth: int) -> str:
         if not template:
             env = make_environment(templates_dir)
-            env.install_gettext_callables(loc.gettext, loc.ngettext, newstyle=True)
+            env.install_gettext_callables(loc.marked_gettext, loc.marked_ngettext, newstyle=True)
             env.filters.update(number=loc.number)
             template.append(env.get_template("partials/rules.md.j2"))
-        return template[0].render(rule=name, **_context(criteria, loc)).strip("\n")
+        return resolve(template[0].render(rule=name, **_context(criteria, loc)).strip("\n"), loc.default)
 
     return expand_markers(page_text, path, "rule", RULES, sentences)
 
