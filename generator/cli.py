@@ -115,27 +115,15 @@ def serve(dev_addr: str, lang: str | None, root: str | None) -> None:
       openmodels serve --dev-addr 127.0.0.1:8001
       openmodels serve --lang sv
     """
-    import os
+    from generator.site import serve as serve_site
 
-    from generator.site import render_docs
-
-    project = _project(root)
     try:
-        render_docs(project, lang)
+        serve_site(_project(root), dev_addr, lang)
     except CatalogError as exc:
         _report(exc.problems)
         raise click.ClickException(str(exc)) from None
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if lang:
-        os.environ["DOCS_LANG"] = lang
-    import logging
-
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
-    # MkDocs' own CLI sets up its log output; called from here, we do.
-    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
-
-    mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.command()

@@ -19,11 +19,9 @@ from dataclasses import dataclass
 
 from generator import schema
 from generator.catalog import Catalog
-from generator.errors import BuildError
+from generator.markers import expand_markers
 from generator.openness import Assessment
 from generator.render import Localizer, family_page, model_page, relative
-
-MARKER = re.compile(r"^<!--\s*figure:\s*(?P<name>[^\s>]*)\s*-->\s*$")
 
 SPECTRUM_MODELS = ["meta-llama/Meta-Llama-3-8B", "google/gemma-7b", "Qwen/Qwen2.5-7B", "mistralai/Mistral-7B-v0.1",
                    "deepseek-ai/DeepSeek-R1", "microsoft/phi-2", "tiiuae/falcon-40b", "bigscience/bloom",
@@ -331,20 +329,10 @@ def render_figure(figure: Figure, key: str, words_label: str) -> str:
 def expand_figures(page_text: str, path: str, catalog: Catalog, assessments: dict[str, Assessment],
                    loc: Localizer) -> str:
     """``page_text`` with every figure marker replaced by its figure; raises BuildError for an unknown name."""
-    if "<!--" not in page_text:
-        return page_text
     ctx = Context(catalog, assessments, loc, path)
-    out, used = [], {}
-    for number, row in enumerate(page_text.split("\n"), start=1):
-        found = MARKER.match(row)
-        if not found:
-            out.append(row)
-            continue
-        name = found["name"]
-        if name not in FIGURES:
-            raise BuildError(f"site_src/{path}:{number}: unknown figure '{name}'; "
-                             f"known figures: {', '.join(sorted(FIGURES))}")
-        used[name] = used.get(name, 0) + 1
-        key = name if used[name] == 1 else f"{name}-{used[name]}"
-        out.append(render_figure(FIGURES[name](ctx), key, loc.gettext("The figure in words")))
-    return "\n".join(out)
+
+    def figure(name: str, nth: int) -> str:
+        key = name if nth == 1 else f"{name}-{nth}"
+        return render_figure(FIGURES[name](ctx), key, loc.gettext("The figure in words"))
+
+    return expand_markers(page_text, path, "figure", FIGURES, figure)

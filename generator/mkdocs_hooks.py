@@ -10,9 +10,18 @@ import copy
 import html
 import logging
 import os
-import re
 import sys
 from pathlib import Path
+
+from generator.theme_internals import (
+    CONTENT_START,
+    i18n_enabled,
+    language_homes,
+    language_menu,
+    page_language,
+    page_translations,
+    without_alternate_links,
+)
 
 _last_report: dict[str, str] = {}
 
@@ -70,11 +79,10 @@ def with_problems_banner(output: str) -> str:
     report = _last_report.get("text")
     if not (os.environ.get(SERVING) and report):
         return output
-    marker = '<article class="md-content__inner md-typeset">'
-    at = output.find(marker)
+    at = output.find(CONTENT_START)
     if at < 0:
         return output
-    at += len(marker)
+    at += len(CONTENT_START)
     return output[:at] + problems_banner(report, int(_last_report.get("count", "0"))) + output[at:]
 
 
@@ -105,16 +113,15 @@ def _expand_families(nav: list, pages: list[str]) -> None:
 # sitemap already names each page's translations (xhtml:link hreflang, absolute URLs), which search
 # engines accept in place of the head tags, and the language menu links straight to the translated
 # page, so the head tags go and nothing is lost.
-_HREFLANG_LINK = re.compile(r'\n?[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
 
 
 def on_post_page(output: str, page, config) -> str:
-    return with_problems_banner(_HREFLANG_LINK.sub("", output))
+    return with_problems_banner(without_alternate_links(output))
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
     """The same for pages made from a template alone (404.html)."""
-    return _HREFLANG_LINK.sub("", output_content) if template_name.endswith(".html") else output_content
+    return without_alternate_links(output_content) if template_name.endswith(".html") else output_content
 
 
 def on_page_context(context, page, config, nav):
@@ -123,14 +130,14 @@ def on_page_context(context, page, config, nav):
     mkdocs-static-i18n does so on every page but the home pages, where it keeps links from the
     site's root ("/sv/"), which lead off the site when it is served below a path (GitHub Pages) or
     opened from disk. Material writes these links relative to the page, so they work anywhere.
-    Runs after the plugin's own on_page_context, which resets the list for every page. The plugin
-    sets ``config.extra.alternate`` as an attribute, which is what the templates read.
+    Runs after the plugin's own on_page_context, which resets the list for every page.
     """
-    alternates = getattr(page.file, "alternates", None) or {}
-    for alternate in getattr(config.extra, "alternate", None) or []:
-        translation = alternates.get(alternate.get("lang"))
-        if translation is not None:
-            alternate["link"] = translation.url
+    if i18n_enabled(config):
+        translations = page_translations(page)
+        for alternate in language_menu(config):
+            translation = translations.get(alternate["lang"])
+            if translation is not None:
+                alternate["link"] = translation.url
     context["om_search_locale"] = search_locale(context, config)
     return context
 
@@ -139,20 +146,12 @@ def search_locale(context: dict, config) -> str | None:
     """The language whose own search index this page loads (templates/theme/main.html), or None for
     the default language's.
 
-    The one place that reads the page language the i18n plugin puts in the context
-    (``i18n_page_locale``, ``i18n_config``). If an upgrade of the plugin drops them, the build
-    fails here rather than quietly giving Swedish readers English search results.
+    If an upgrade of the i18n plugin drops the page language, the build fails (theme_internals)
+    rather than quietly giving Swedish readers English search results.
     """
-    if "i18n" not in config.plugins:
+    if not i18n_enabled(config):
         return None
-    try:
-        locale, languages = context["i18n_page_locale"], context["i18n_config"].languages
-    except (KeyError, AttributeError):
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError("mkdocs-static-i18n no longer puts i18n_page_locale and i18n_config in the page "
-                          "context; generator/mkdocs_hooks.py:search_locale needs updating") from None
-    default = next(lang.locale for lang in languages if lang.default)
+    locale, default = page_language(context, config)
     return locale if locale and locale != default else None
 
 
@@ -161,8 +160,7 @@ def on_template_context(context, template_name, config):
 
     Without this it kept the links of whichever page was rendered last.
     """
-    if template_name == "404.html":
-        homes = getattr(config.plugins.get("i18n"), "extra_alternate", None)
-        if homes:
-            config.extra.alternate = copy.deepcopy(homes)
+    homes = language_homes(config) if template_name == "404.html" and i18n_enabled(config) else None
+    if homes:
+        config.extra.alternate = copy.deepcopy(homes)
     return context

@@ -24,6 +24,7 @@ from generator import schema
 from generator.api import CSV_COLUMNS, LEVEL_SUFFIX
 from generator.atlas import Atlas
 from generator.catalog import Catalog
+from generator.fallback_text import mark, resolve, strip
 from generator.i18n import translated_name
 from generator.openness import Assessment
 from generator.trackers import Trackers, tracker_pages
@@ -136,6 +137,16 @@ class Localizer:
             self.missing.add(singular)
         return self.translations.ngettext(singular, plural, n)
 
+    def marked_gettext(self, message: str) -> str:
+        """``gettext`` for the generated pages: text left in the default language comes back marked,
+        for ``fallback_text.resolve`` to label with its language."""
+        text = self.gettext(message)
+        return text if self.is_default or message in self.known else mark(text)
+
+    def marked_ngettext(self, singular: str, plural: str, n: int) -> str:
+        text = self.ngettext(singular, plural, n)
+        return text if self.is_default or singular in self.known else mark(text)
+
     def text(self, obj: Any, name: str) -> Any:
         """``obj.name`` in this language, from its ``translations``; the original when there is none."""
         original = getattr(obj, name)
@@ -190,7 +201,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     """
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
-    env.install_gettext_callables(loc.gettext, loc.ngettext, newstyle=True)
+    env.install_gettext_callables(loc.marked_gettext, loc.marked_ngettext, newstyle=True)
     env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date)
     criteria = catalog.criteria
     common: dict[str, Any] = {
@@ -230,8 +241,8 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         if loc.missing:
             text = _insert_after_title(text, env.get_template("partials/untranslated.md.j2").render(**common))
             if not loc.known:  # a language without a string catalog yet: the page is all in English
-                text = _with_front_matter(text, f"content_lang: {loc.default}\n")
-        pages[loc.page_path(path)] = text
+                text = _with_front_matter(strip(text), f"content_lang: {loc.default}\n")
+        pages[loc.page_path(path)] = resolve(text, loc.default)
 
     families = sorted(catalog.families.values(), key=lambda f: f.name.lower())
     rows = []

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from generator import schema
 from generator.catalog import load_criteria, model_filename
 from generator.errors import OpenModelsError, did_you_mean, shown
-from generator.snapshots import snapshot_path
+from generator.snapshots import match_hub_license, snapshot_path
 from generator.source import YamlProblem, read_yaml
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/model.schema.json\n"
@@ -172,7 +172,7 @@ def _licenses(data_dir: Path) -> dict[str, list[str]]:
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             hub_ids = entry.get("hub_ids")
-            registry[entry["id"]] = [str(h).lower() for h in hub_ids] if isinstance(hub_ids, list) else []
+            registry[entry["id"]] = hub_ids if isinstance(hub_ids, list) else []
     return registry
 
 
@@ -180,13 +180,14 @@ def _license(data: dict[str, Any], registry: dict[str, list[str]]) -> str | None
     """The registry id of the snapshot's licence: its mapped ``license``, else its Hub licence id."""
     if data.get("license") in registry:
         return data["license"]
-    hub_license, hub_name = data.get("hub_license"), data.get("hub_license_name")
-    for candidate in (hub_name if hub_license == "other" else None, hub_license):
-        if isinstance(candidate, str):
-            for license_id, hub_ids in registry.items():
-                if candidate.lower() in hub_ids:
-                    return license_id
-    return None
+    return match_hub_license(data.get("hub_license"), data.get("hub_license_name"), registry)
+
+
+def _evidence_comment(criteria: schema.Criteria) -> str:
+    """The draft's line on which levels need evidence, from criteria.yml's ``needs_evidence``."""
+    exempt = [level.key for level in criteria.levels if not level.needs_evidence]
+    which = "Every level but " + " and ".join(exempt) if exempt else "Every level"
+    return f"  # {which} needs evidence: links to the pages that show it.\n"
 
 
 def _guess_kind(model_id: str, base_model: str | None) -> str:
@@ -239,8 +240,8 @@ def _entry_text(model_id: str, family: str, criteria: schema.Criteria, facts: di
         "license:" + (f" {_scalar(facts['license'])}{hub}" if "license" in facts
                       else "  # an id from data/licenses.yml, e.g. Apache-2.0") + "\n",
         "components:\n",
-        "  # Levels: open, partial, closed, unknown, not_applicable (data/criteria.yml says what each means).\n",
-        "  # Every level but unknown and not_applicable needs evidence: links to the pages that show it.\n",
+        f"  # Levels: {', '.join(level.key for level in criteria.levels)} (data/criteria.yml says what each means).\n",
+        _evidence_comment(criteria),
     ]
     for comp in criteria.components:
         lines += [

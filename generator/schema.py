@@ -149,8 +149,8 @@ class Component(_Strict):
     """One of open, partial, closed, unknown or not_applicable (see data/criteria.yml)."""
     evidence: list[Url] = Field(default_factory=list, max_length=20,
                                 examples=[["https://arxiv.org/abs/2402.00838"]])
-    """Links (http or https) to the pages that support the level. Required unless the level is
-    unknown or not_applicable."""
+    """Links (http or https) to the pages that support the level. Required unless data/criteria.yml
+    sets needs_evidence: false for the level."""
     note: Prose = Field("", examples=["The full pre-training corpus is published on the Hub."],
                         json_schema_extra=_hint("one or two sentences in your own words"))
     """One or two sentences, in your own words, on what the evidence shows."""

@@ -11,7 +11,9 @@ import multiprocessing
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,6 +91,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
     from generator.render import Localizer, badge_file, render_pages, translate_page
+    from generator.rule_text import expand_rules
     from generator.schema_export import schema_files
 
     catalog = load_catalog(project.data_dir)
@@ -121,6 +124,8 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
                 text = translate_page(original, translation, state.state == "stale", project.templates_dir, localizer)
             # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
             text = expand_figures(text, name, catalog, assessments, localizer)
+            # Sentences that state a rule (methodology) are read from data/criteria.yml.
+            text = expand_rules(text, name, catalog.criteria, project.templates_dir, localizer)
             files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
     generated["api/models.json"] = models_json(catalog, assessments, trackers)
     generated["api/models.csv"] = models_csv(catalog, assessments)
@@ -243,10 +248,6 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None) -> No
     With ``only``, the i18n plugin builds just that language (its ``build_only_locale`` reads DOCS_LANG).
     This is the one place that knows which builder runs, so moving to a MkDocs fork is one change here.
     """
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    previous = os.environ.pop("DOCS_LANG", None)
-    if only:
-        os.environ["DOCS_LANG"] = only
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -255,13 +256,47 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None) -> No
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-        mkdocs_build(config)
+        with _mkdocs_environment(only):
+            config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            mkdocs_build(config)
     except (MkDocsException, OSError) as exc:
         details = "\n".join(f"  {m}" for m in collector.messages)
         raise BuildError(f"MkDocs build failed: {exc}" + (f"\n{details}" if details else "")) from None
     finally:
         logger.removeHandler(collector)
+
+
+@contextmanager
+def _mkdocs_environment(only: str | None) -> Iterator[None]:
+    """MkDocs' environment for one run: no MkDocs 2 banner, and DOCS_LANG (the i18n plugin's
+    ``build_only_locale`` in mkdocs.yml) set to ``only``; DOCS_LANG is restored afterwards."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    previous = os.environ.pop("DOCS_LANG", None)
+    if only:
+        os.environ["DOCS_LANG"] = only
+    try:
+        yield
+    finally:
         os.environ.pop("DOCS_LANG", None)
         if previous is not None:
             os.environ["DOCS_LANG"] = previous
+
+
+def serve(project: Project, dev_addr: str, only: str | None = None) -> None:
+    """Render the pages, then run MkDocs' dev server on ``dev_addr`` until it is stopped.
+
+    The server re-renders before each rebuild (generator/mkdocs_hooks.py). With ``only``, just that
+    language is served. Raises CatalogError when the catalog is invalid at the start, BuildError when
+    the server cannot start (the address is taken, MkDocs rejects the config).
+    """
+    render_docs(project, only)
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    # MkDocs' own command line sets up its log output; called as a library, we do.
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    try:
+        with _mkdocs_environment(only):
+            mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True)
+    except (MkDocsException, OSError) as exc:
+        raise BuildError(f"could not serve the site on {dev_addr}: {exc}") from None

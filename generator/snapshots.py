@@ -7,7 +7,7 @@ other than the fetch date changed, so an idle refresh leaves the tree and its hi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,9 +59,21 @@ def save_snapshot(data_dir: Path, snapshot: HubSnapshot) -> bool:
 
 def license_for(hub_license: str | None, hub_license_name: str | None, licenses: Iterable[License]) -> str | None:
     """The registry id whose ``hub_ids`` list the Hub's licence (its license_name first, for 'other')."""
-    by_hub_id = {hub_id.lower(): lic.id for lic in licenses for hub_id in lic.hub_ids}
+    return match_hub_license(hub_license, hub_license_name, {lic.id: lic.hub_ids for lic in licenses})
+
+
+def match_hub_license(hub_license: object, hub_license_name: object,
+                      hub_ids: Mapping[str, Iterable[object]]) -> str | None:
+    """The one rule that maps the Hub's licence onto data/licenses.yml, for refresh and ``new`` alike.
+
+    ``hub_ids`` maps each registry id to the Hub ids it is known by (its ``hub_ids`` field). The Hub
+    says 'other' for a licence it has no id for and names it in ``license_name``, so that name is
+    tried first; ids are compared without regard to case. Values that are not strings (a
+    malformed snapshot) match nothing.
+    """
+    by_hub_id = {str(hub_id).lower(): license_id for license_id, ids in hub_ids.items() for hub_id in ids}
     for candidate in (hub_license_name if hub_license == "other" else None, hub_license):
-        if candidate and candidate.lower() in by_hub_id:
+        if isinstance(candidate, str) and candidate.lower() in by_hub_id:
             return by_hub_id[candidate.lower()]
     return None
 

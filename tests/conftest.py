@@ -23,11 +23,12 @@ HERMETIC = {"NO_MKDOCS_2_WARNING": "1", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_END
             "HF_TOKEN": None}
 
 
-def copy_project(target: Path, data: Path | None = None) -> Path:
+def copy_project(target: Path, data: Path | None = None, pages: bool = True) -> Path:
     """A working copy of this project in ``target``: its own data, pages and config; code shared."""
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(data or ROOT / "data", target / "data")
-    shutil.copytree(ROOT / "site_src", target / "site_src")
+    if pages:
+        shutil.copytree(ROOT / "site_src", target / "site_src")
     shutil.copytree(ROOT / "templates", target / "templates")
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     # mkdocs.yml names its hook by a path relative to itself.
@@ -39,6 +40,24 @@ def copy_project(target: Path, data: Path | None = None) -> Path:
 def project(tmp_path: Path) -> Path:
     """A copy of the real project, safe to break."""
     return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def small_project(tmp_path: Path) -> Path:
+    """The project's templates and config around the small synthetic catalog and two hand-written pages
+    (one with its Swedish translation): for tests of how pages are rendered and written, which need
+    no real data and so render in a fraction of the time the whole catalog takes."""
+    root = copy_project(tmp_path / "project", data=FIXTURES / "catalog", pages=False)
+    pages = root / "site_src"
+    pages.mkdir()
+    (pages / "index.md").write_text("# Home\n\nA page written by hand.\n")
+    from generator.i18n import source_hash
+
+    original = "# Methodology\n\nHow levels are chosen.\n"
+    (pages / "methodology.md").write_text(original)
+    (pages / "methodology.sv.md").write_text(f"---\nsource_hash: {source_hash(original)}\n---\n\n"
+                                             "# Metod\n\nHur nivåerna väljs.\n")
+    return root
 
 
 @pytest.fixture
@@ -100,7 +119,8 @@ def pytest_configure(config: pytest.Config) -> None:
     _set_environment({**HERMETIC, "HF_HOME": tempfile.mkdtemp(prefix="openmodels-hf-home-")})
     config.addinivalue_line("markers", "browser: drives a real headless Chromium (found automatically)")
     config.addinivalue_line("markers", "build: runs MkDocs, directly or through openmodels (found automatically)")
-    config.addinivalue_line("markers", "slow: takes seconds of its own (fuzzing, killing processes, benchmarks)")
+    config.addinivalue_line("markers", "slow: takes seconds of its own (fuzzing, killing processes, benchmarks, "
+                                       "waiting out real timeouts, rehearsing the CI workflows)")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

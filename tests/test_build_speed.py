@@ -84,6 +84,7 @@ def _both_ways(text: str) -> tuple[object, object]:
     return fast, exact
 
 
+@pytest.mark.slow  # every YAML file of the project through the pure-Python parser as well
 def test_fast_yaml_path_gives_the_exact_parsers_data_and_positions():
     """Every catalog file, bad entry and fixture: libyaml's fast path agrees with the exact parser on
     the data, the position of every key, and every problem reported."""
@@ -113,7 +114,8 @@ def test_fast_yaml_path_gives_the_exact_parsers_data_and_positions():
     "a: b: c\n",
     "\x85a: 1\n",
     "a: 2024-02-01\nb: 0x1F\nc: .inf\nd: ~\ne: yes\n",
-    "[" * 1500 + "]" * 1500,
+    # A second in the pure-Python parser; test_source checks the refusal of deep nesting quickly.
+    pytest.param("[" * 1500 + "]" * 1500, marks=pytest.mark.slow),
     "- " * 1500 + "x",
     "",
     "# only a comment\n",

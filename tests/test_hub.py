@@ -24,6 +24,8 @@ from generator.snapshots import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+SLOW = pytest.mark.slow
+"""For tests that wait out a real timeout or rate-limit window (a second each): `make test` only."""
 
 
 @pytest.fixture
@@ -83,6 +85,26 @@ def test_licence_maps_through_hub_ids():
     assert license_for("nope", None, licenses) is None
 
 
+def test_new_and_refresh_map_every_hub_licence_of_the_registry_alike(tmp_path: Path):
+    """`openmodels new` (reading a snapshot as plain YAML) and refresh use one mapping: every Hub id
+    that data/licenses.yml lists, as the Hub's licence id or under 'other', gives the same licence."""
+    from generator.scaffold import _hub_facts
+
+    registry = load_catalog(ROOT / "data").licenses.values()
+    (tmp_path / "licenses.yml").write_text((ROOT / "data" / "licenses.yml").read_text())
+    cases = [(hub_id.upper(), None) for lic in registry for hub_id in lic.hub_ids]
+    cases += [("other", hub_id) for lic in registry for hub_id in lic.hub_ids] + [("not-a-licence", None)]
+    assert len(cases) > 10
+    for hub_license, name in cases:
+        write_snapshot = snapshot_path(tmp_path, "org/m")
+        write_snapshot.parent.mkdir(parents=True, exist_ok=True)
+        write_snapshot.write_text(f"id: org/m\nhub_license: {hub_license}\n"
+                                  + (f"hub_license_name: {name}\n" if name else ""))
+        expected = license_for(hub_license, name, registry)
+        assert (expected is None) == (hub_license == "not-a-licence")
+        assert _hub_facts(tmp_path, "org/m")[0].get("license") == expected, (hub_license, name)
+
+
 # -- batching and pagination ------------------------------------------------------------------------
 
 def test_models_of_one_author_come_from_one_listing(fake):
@@ -136,6 +158,7 @@ def test_a_broken_listing_falls_back_to_model_info(fake):
     assert len(fake.requests("/api/models/")) == 2
 
 
+@SLOW
 # -- faults -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fault, kind", [("missing", "missing"), ("gated", "gated"), ("malformed", "malformed"),
@@ -150,7 +173,7 @@ def test_a_failing_model_is_named_and_does_not_stop_the_others(fake, fault, kind
     assert isinstance(outcomes["bad/model"], HubFailure) and outcomes["bad/model"].kind == kind
 
 
-@pytest.mark.parametrize("fault", [429, 500, 502, 503, "timeout"])
+@pytest.mark.parametrize("fault", [pytest.param(429, marks=SLOW), 500, 502, 503, pytest.param("timeout", marks=SLOW)])
 def test_transient_faults_are_retried(fake, fault):
     fake.timeout_delay = 1.0
     fake.add(synthetic_model("org/flaky"))
@@ -187,6 +210,7 @@ def test_requests_run_concurrently():
     assert len(outcomes) == 8 and hub.max_active >= 4
 
 
+@SLOW
 def test_the_quota_in_ratelimit_headers_is_obeyed():
     with FakeHub(quota=4, window=1.0) as hub:
         for n in range(8):
@@ -200,6 +224,7 @@ def test_the_quota_in_ratelimit_headers_is_obeyed():
     assert elapsed >= 1.0  # 8 requests need two windows of 4
 
 
+@SLOW
 def test_after_a_429_the_client_waits_for_the_reset():
     with FakeHub(quota=4, window=1.0, used=4, window_left=0.5) as hub:
         for n in range(4):

@@ -149,3 +149,28 @@ def test_a_plugin_upgrade_that_drops_the_page_language_fails_the_build():
 
     with pytest.raises(PluginError, match="i18n_page_locale"):
         search_locale({"page": None}, Config())
+
+
+def test_fallback_strings_carry_their_language_in_a_third_language_and_in_swedish(project: Path):
+    """Issue 13: each English string on a translated page is marked lang="en", not only the page told."""
+    import re
+
+    from test_fallback_text import without
+
+    assert run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
+    proj = Project(project)
+    de = proj.locales_dir / "de" / "LC_MESSAGES" / "messages.po"
+    de.write_text(de.read_text().replace('msgid "Openness table"\nmsgstr ""', 'msgid "Openness table"\n'
+                                         'msgstr "Offenheitstabelle"'))
+    without(proj.locales_dir / "sv" / "LC_MESSAGES" / "messages.po", drop={"Openness table"})
+    build(proj)
+    german = (proj.site_dir / "de" / "families" / "olmo" / "index.html").read_text()
+    assert '<html lang="de"' in german and 'id="offenheitstabelle">Offenheitstabelle<' in german
+    assert re.search(r'<h2 id="[^"]*"><span lang="en">Key facts</span>', german)
+    assert '<div lang="en">' not in german, "the page is not English as a whole"
+    swedish = (proj.site_dir / "sv" / "families" / "olmo" / "index.html").read_text()
+    assert re.search(r'<h2 id="[^"]*"><span lang="en">Openness table</span>', swedish)
+    assert "Delvis på engelska" in swedish and "Viktiga fakta" in swedish
+    for page in proj.site_dir.rglob("*.html"):
+        text = page.read_text()
+        assert "\ue000" not in text and "\ue001" not in text and "\\ue000" not in text, page

@@ -127,6 +127,10 @@ def test_rules_follow_criteria_yml(project):
                        ("sv/families/llama-2/index.html", "Delvis 0,25,")):
         html = (project / "site" / page).read_text()
         assert rule in html and "½" not in html, page
+    # The methodology page's worked example is computed from the points too, in both languages.
+    for page, example in (("methodology/index.html", "(6 + 2 × 0.25) / 10 = <strong>0.65</strong>"),
+                          ("sv/methodology/index.html", "(6 + 2 × 0,25) / 10 = <strong>0,65</strong>")):
+        assert example in (project / "site" / page).read_text(), page
 
     # Which levels need evidence is read from criteria.yml too.
     criteria.write_text(changed.replace("    flagged: true\n    needs_evidence: false\n", "    flagged: true\n", 1))

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 
 
+@pytest.mark.slow  # a clean copy and every step of each job, per workflow
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.stem)
 def test_workflow_passes_its_rehearsal(workflow: Path):
     jobs = rehearse(workflow)
@@ -146,6 +147,7 @@ def test_programs_called_by_a_recipe():
     assert programs_called(recipe) == ["id", "apt-get", "apt-get", "tee"]
 
 
+@pytest.mark.slow  # waits out the step's timeout, then kills what it started
 def test_a_step_out_of_time_is_stopped_with_all_it_started(tmp_path: Path):
     root = project(tmp_path, """\
         on: push

@@ -65,26 +65,26 @@ def test_relative_links():
     assert relative("models/a.md", "methodology.md") == "../methodology.md"
 
 
-def test_docs_are_written_only_when_changed(project):
-    proj = Project(project)
+def test_docs_are_written_only_when_changed(small_project):
+    proj = Project(small_project)
     _, first = render_docs(proj)
-    assert "families/olmo.md" in first and "index.md" in first
-    stamp = (proj.docs_dir / "families" / "olmo.md").stat().st_mtime_ns
+    assert "families/demo.md" in first and "index.md" in first
+    stamp = (proj.docs_dir / "families" / "demo.md").stat().st_mtime_ns
     _, second = render_docs(proj)
     assert second == []
-    assert (proj.docs_dir / "families" / "olmo.md").stat().st_mtime_ns == stamp
+    assert (proj.docs_dir / "families" / "demo.md").stat().st_mtime_ns == stamp
     (proj.pages_dir / "methodology.md").write_text("# Changed\n")
     _, third = render_docs(proj)
     # The Swedish page changes too: it now says that its original has changed.
     assert third == ["methodology.md", "methodology.sv.md"]
 
 
-def test_removed_pages_disappear_from_docs(project):
-    proj = Project(project)
+def test_removed_pages_disappear_from_docs(small_project):
+    proj = Project(small_project)
     render_docs(proj)
-    (proj.data_dir / "models" / "olmo" / "allenai__OLMo-2-1124-7B-Instruct.yml").unlink()
+    (proj.data_dir / "models" / "demo" / "demo-org__Chat-1B.yml").unlink()
     render_docs(proj)
-    assert not (proj.docs_dir / "models" / "allenai__OLMo-2-1124-7B-Instruct.md").exists()
+    assert not (proj.docs_dir / "models" / "demo-org__Chat-1B.md").exists()
 
 
 def test_every_kind_of_line_break_is_flattened():
@@ -100,22 +100,22 @@ def test_notice_goes_below_the_title_not_into_front_matter_or_code():
     assert _insert_after_title("---\na: 1\n---\ntext", "N") == "---\na: 1\n---\n\nN\n\ntext"
 
 
-def test_written_files_are_readable_by_others(project):
-    render_docs(Project(project))
-    mode = (Project(project).docs_dir / "families" / "olmo.md").stat().st_mode & 0o777
+def test_written_files_are_readable_by_others(small_project):
+    render_docs(Project(small_project))
+    mode = (Project(small_project).docs_dir / "families" / "demo.md").stat().st_mode & 0o777
     umask = os.umask(0)
     os.umask(umask)
     assert mode == 0o666 & ~umask
 
 
-def test_a_hand_written_page_where_a_page_is_generated_is_an_error(project):
+def test_a_hand_written_page_where_a_page_is_generated_is_an_error(small_project):
     from generator.errors import BuildError
 
-    (project / "site_src" / "families").mkdir()
-    (project / "site_src" / "families" / "olmo.md").write_text("# My own OLMo page\n")
-    with pytest.raises(BuildError, match=r"site_src/families/olmo\.md: the generator writes a page at this path"):
-        render_docs(Project(project))
-    assert not (Project(project).docs_dir / "families" / "olmo.md").exists(), "nothing is written"
+    (small_project / "site_src" / "families").mkdir()
+    (small_project / "site_src" / "families" / "demo.md").write_text("# My own demo page\n")
+    with pytest.raises(BuildError, match=r"site_src/families/demo\.md: the generator writes a page at this path"):
+        render_docs(Project(small_project))
+    assert not (Project(small_project).docs_dir / "families" / "demo.md").exists(), "nothing is written"
 
 
 def test_one_rule_names_a_models_files():

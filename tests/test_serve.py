@@ -81,3 +81,16 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         process.wait(timeout=30)
         reader.join(timeout=30)
     assert any("olmo.yml:2:1: (file): YAML syntax" in line for line in err), "the terminal was not told"
+
+
+def test_serve_on_a_taken_address_is_a_message_not_a_traceback(project: Path):
+    from conftest import run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--lang", "sv", "--dev-addr", f"127.0.0.1:{port}", cwd=project)
+    assert result.returncode == 1, result.stderr
+    assert f"Error: could not serve the site on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr

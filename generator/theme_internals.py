@@ -1,0 +1,110 @@
+"""Every internal of Material for MkDocs and mkdocs-static-i18n that the site relies on, in one place.
+
+Neither project documents these as an interface, so an upgrade may change them without notice. Each
+is read here, and only here, through a function that stops the build with a message naming what
+went missing (never a quiet fallback), and each has a test of the behaviour it exists for on a real
+build (tests/test_theme_internals.py unless named otherwise):
+
+============================================  ===========  ============================================
+What we rely on                               Whose        What it is for
+============================================  ===========  ============================================
+``i18n_page_locale``, ``i18n_config`` in the  i18n         which language's search index a page loads
+page context (``page_language``)                           (test_i18n: each language loads its own)
+``File.alternates``: a page's translations    i18n         the language menu of the home pages links
+(``page_translations``)                                    relative to the page (works below a path)
+``config.extra.alternate``, a list of         i18n +       the language menu's entries, which the
+``{lang, link, ...}`` (``language_menu``)     Material     templates read and the hooks rewrite
+the plugin's ``extra_alternate``: each        i18n         the 404 page's language menu leads to each
+language's home (``language_homes``)                       language's home
+``<link rel="alternate" href hreflang>`` in   Material     removed: Material fetched <page>/sitemap.xml
+the head (``without_alternate_links``)                     beside each one, a 404 on every page
+``<article class="md-content__inner           Material     where ``serve`` puts the problems banner
+md-typeset">`` (``CONTENT_START``)                         (test_serve)
+``base.html``'s ``content`` and ``extrahead`` Material     templates/theme/main.html: the lang of an
+blocks                                                     untranslated page (test_newcomers), the
+                                                           per-language search index (test_i18n)
+the bundle loads ``search/search_index.json`` Material     main.html points that request at the
+by XMLHttpRequest or fetch                                 language's own index (test_browser)
+the search index's ``{"config", "docs":       Material's   generator/search.py splits it by language
+[{"location", ...}]}``                        search       (test_i18n: search index per language)
+============================================  ===========  ============================================
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+CONTENT_START = '<article class="md-content__inner md-typeset">'
+"""Where Material's page template opens the page's content."""
+
+_ALTERNATE_LINK = re.compile(r'\n?[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">')
+# Any alternate link with an hreflang, whatever the order of its attributes: what must be gone.
+_ANY_ALTERNATE_LINK = re.compile(r'<link\b[^>]*\brel="alternate"[^>]*\bhreflang=|<link\b[^>]*\bhreflang=[^>]*'
+                                 r'\brel="alternate"')
+
+
+def _gone(what: str, use: str) -> PluginError:
+    return PluginError(f"{what} is no longer there after an upgrade of the theme or the i18n plugin; "
+                       f"generator/theme_internals.py relies on it for {use} and needs updating")
+
+
+def i18n_enabled(config: Any) -> bool:
+    return "i18n" in config.plugins
+
+
+def page_language(context: dict, config: Any) -> tuple[str, str]:
+    """The language of the page being rendered and the site's default language."""
+    try:
+        locale, languages = context["i18n_page_locale"], context["i18n_config"].languages
+        default = next(lang.locale for lang in languages if lang.default)
+    except (KeyError, AttributeError, StopIteration):
+        raise _gone("mkdocs-static-i18n's i18n_page_locale and i18n_config in the page context",
+                    "each language's own search index (mkdocs_hooks.search_locale)") from None
+    return locale, default
+
+
+def page_translations(page: Any) -> dict[str, Any]:
+    """The page's translations by language (the i18n plugin's ``File.alternates``)."""
+    alternates = getattr(page.file, "alternates", None)
+    if not isinstance(alternates, dict):
+        raise _gone("mkdocs-static-i18n's File.alternates", "the language menu of the home pages")
+    return alternates
+
+
+def language_menu(config: Any) -> list[dict]:
+    """The language menu's entries, ``{lang, link, ...}`` each (``config.extra.alternate``); none when
+    only one language is built."""
+    if not language_homes(config):
+        return []
+    entries = getattr(config.extra, "alternate", None)
+    if not isinstance(entries, list) or not all(isinstance(e, dict) and "lang" in e and "link" in e
+                                                for e in entries):
+        raise _gone("config.extra.alternate as a list of {lang, link}", "the language menu")
+    return entries
+
+
+def language_homes(config: Any) -> list[dict]:
+    """The language menu pointing at each language's home (the i18n plugin's ``extra_alternate``);
+    empty when only one language is built (``openmodels build --lang``), which has no menu."""
+    plugin = config.plugins.get("i18n")
+    if not hasattr(plugin, "extra_alternate"):
+        raise _gone("mkdocs-static-i18n's extra_alternate", "the 404 page's language menu")
+    homes = plugin.extra_alternate
+    if not homes:
+        return []
+    if not isinstance(homes, list):
+        raise _gone("mkdocs-static-i18n's extra_alternate as a list", "the 404 page's language menu")
+    return homes
+
+
+def without_alternate_links(html: str) -> str:
+    """``html`` without the head's ``<link rel="alternate" hreflang>`` tags."""
+    html = _ALTERNATE_LINK.sub("", html)
+    head = html.split("</head>", 1)[0]
+    if _ANY_ALTERNATE_LINK.search(head):
+        raise _gone('Material\'s <link rel="alternate" href="..." hreflang="..."> form', "removing the head's "
+                    "alternate links, beside each of which Material fetches a missing sitemap.xml")
+    return html
