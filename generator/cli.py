@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.errors import BuildError, CatalogError, OpenModelsError, Problem, SelectionError
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
+    from generator.site import Project
 
 
 def _project(root: str | None):
@@ -362,16 +367,21 @@ def discover(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: st
         raise click.ClickException(f"{len(result.failed)} base model(s) could not be listed")
 
 
-def _hub_selection(root: str | None, model_ids: tuple[str, ...], families: tuple[str, ...]):
-    """The project, its catalog and the ids chosen on the command line; exits on an invalid catalog."""
+def _valid_catalog(project: Project, consequence: str) -> Catalog:
+    """The project's catalog; on problems, reports them and exits saying ``consequence``."""
     from generator.catalog import load_catalog
 
-    project = _project(root)
     try:
-        catalog = load_catalog(project.data_dir)
+        return load_catalog(project.data_dir)
     except CatalogError as exc:
         _report(exc.problems)
-        raise click.ClickException(f"{exc}; fix the catalog before asking the Hub") from None
+        raise click.ClickException(f"{exc}; {consequence}") from None
+
+
+def _hub_selection(root: str | None, model_ids: tuple[str, ...], families: tuple[str, ...]):
+    """The project, its catalog and the ids chosen on the command line; exits on an invalid catalog."""
+    project = _project(root)
+    catalog = _valid_catalog(project, "fix the catalog before asking the Hub")
     try:
         return project, catalog, catalog.select(model_ids, families)
     except SelectionError as exc:
@@ -465,6 +475,7 @@ def i18n() -> None:
     Examples:
       openmodels i18n status
       openmodels i18n status --lang sv --json
+      openmodels i18n extract
       openmodels i18n init de --name Deutsch
       openmodels i18n diff lesson/index.md --lang sv
       openmodels i18n mark-current lesson/index.md --lang sv
@@ -505,6 +516,39 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
             if page.state != "translated":
                 click.echo(f"  {page.state:8} {page.page}" + (f"  (what changed: openmodels i18n diff {page.page} "
                                                                 f"--lang {s.locale})" if page.state == "stale" else ""))
+
+
+@i18n.command("extract")
+@root_option
+def i18n_extract(root: str | None) -> None:
+    """Extract the catalog's prose from data/ and merge it into every language's data catalog.
+
+    Notes, family names, summaries, key facts and link titles, licence names and the texts of
+    data/criteria.yml go into data/locales/data.pot, one message per string with a msgctxt naming
+    its file and field, and are merged into data/locales/LANG/LC_MESSAGES/data.po. A string whose
+    English changed keeps its old translation marked fuzzy (readers see the English until a
+    translator updates it and clears the flag). Files are written only when they change, and only
+    when the whole catalog validates and every data.po could be read. `make translations` runs this.
+
+    \b
+    Example:
+      openmodels i18n extract
+      openmodels i18n status --lang sv
+    """
+    from generator.i18n import languages
+    from generator.prose import extract
+
+    project = _project(root)
+    catalog = _valid_catalog(project, "no catalog was written")
+    locales = [lang.locale for lang in languages(project.config_file) if not lang.default]
+    total, merged = extract(catalog, project.data_locales_dir, locales)
+    click.echo(f"{total} data strings in {_relative(project.data_locales_dir / 'data.pot', project.root)}")
+    for m in merged:
+        s = m.stats
+        click.echo(f"{m.locale}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} missing"
+                   + (f"; wrote {_relative(m.path, project.root)}" if m.written else ""))
+        for context, text in m.dropped:
+            click.echo(f"  dropped the translation of {context} (its English is gone): {text[:60]}")
 
 
 @i18n.command("init")

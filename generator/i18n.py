@@ -92,8 +92,8 @@ def public_site_url(config_file: Path) -> str | None:
     return None if not host or host in ("localhost", "127.0.0.1", "::1") else url
 
 
-def catalog_path(locales_dir: Path, locale: str) -> Path:
-    return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(locales_dir: Path, locale: str, domain: str = DOMAIN) -> Path:
+    return locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
 def read_catalog(path: Path) -> MessageCatalog:
