@@ -225,7 +225,8 @@ def new(hf_id: str, family: str, root: str | None) -> None:
 def new_family(family_id: str, root: str | None) -> None:
     """Start a new family: draft data/families/FAMILY_ID.yml to fill in, then add its models with `new`.
 
-    The draft has no translations; copying another family's file would carry that family's.
+    The draft is blank; a copy of another family's file would describe that family until rewritten.
+    Write it in English only: translations live in data/locales/ (`make translations`).
     An existing file is never overwritten.
 
     \b

@@ -222,44 +222,6 @@ class Link(_Strict):
     """The address (http or https)."""
 
 
-Locale = Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
-
-
-class FamilyTranslation(_Strict):
-    """A family's text in another language."""
-
-    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
-    """The summary, translated."""
-    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] | None = None
-    """The key facts, translated, in the same order."""
-
-
-class LabelTranslation(_Strict):
-    """A label in another language."""
-
-    label: Text
-    """The label, translated."""
-    short: Text | None = None
-    """The short label, translated (where the original has one)."""
-
-
-class ComponentTranslation(_Strict):
-    """A component's texts in another language."""
-
-    label: Text | None = None
-    """The label, translated."""
-    short: Text | None = None
-    """The short label, translated."""
-    description: Prose | None = None
-    """What the component is, translated."""
-    open: Prose | None = None
-    """What 'open' means, translated."""
-    partial: Prose | None = None
-    """What 'partial' means, translated."""
-    closed: Prose | None = None
-    """What 'closed' means, translated."""
-
-
 class Family(_Strict):
     """A family of models from one organisation, e.g. Llama 2."""
 
@@ -278,10 +240,6 @@ class Family(_Strict):
     links: list[Link] = Field(default_factory=list,
                               examples=[[{"title": "Paper", "url": "https://arxiv.org/abs/2402.00838"}]])
     """Papers, announcements and repositories about the family."""
-    translations: dict[Locale, FamilyTranslation] = Field(
-        default_factory=dict,
-        examples=[{"sv": {"summary": "En familj av språkmodeller som släpps med sin data och kod."}}])
-    """The summary and key facts in other languages, by language code, e.g. sv."""
 
 
 class License(_Strict):
@@ -371,8 +329,6 @@ class LevelDef(_Strict):
     """How readers see the level."""
     short: Annotated[Text, Tr] | None = None
     """A shorter label for narrow table cells; the label when absent."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     icon: Text
     """A one-character symbol shown next to the label."""
     score: StrictFloat | StrictInt | None
@@ -393,8 +349,6 @@ class GroupDef(_Strict):
     """The group's key."""
     label: Annotated[Text, Tr]
     """How readers see the group."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
 
 
 class ComponentDef(_Strict):
@@ -416,17 +370,6 @@ class ComponentDef(_Strict):
     """What 'partial' means for this component."""
     closed: Annotated[Prose, Tr]
     """What 'closed' means for this component."""
-    translations: dict[Locale, ComponentTranslation] = Field(default_factory=dict)
-    """The texts in other languages, by language code."""
-
-
-class RuleTranslation(_Strict):
-    """A rule's texts in another language."""
-
-    title: Text | None = None
-    """The title, translated."""
-    text: Prose | None = None
-    """The rule in words, translated."""
 
 
 class RuleCheck(_Strict):
@@ -460,8 +403,6 @@ class Rule(_Strict):
     """A short title for readers."""
     text: Annotated[Prose, Tr]
     """The rule in words, for readers and reviewers."""
-    translations: dict[Locale, RuleTranslation] = Field(default_factory=dict)
-    """The title and text in other languages, by language code."""
     check: RuleCheck | None = None
     """What ``openmodels validate`` enforces of the rule; left out when only a reviewer can judge it."""
 
@@ -471,8 +412,6 @@ class LessonVerdict(_Strict):
 
     label: Annotated[Text, Tr]
     """How readers see the verdict."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must all be open."""
 
@@ -482,8 +421,6 @@ class OsaidVerdict(_Strict):
 
     label: Annotated[Text, Tr]
     """How readers see the verdict."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must be open."""
     require_osi_license: StrictBool
@@ -503,8 +440,6 @@ class MofClass(_Strict):
     """The class: III (open model), II (open tooling) or I (open science)."""
     label: Annotated[Text, Tr]
     """The class's name."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must be open on top of those of the previous class."""
 
@@ -514,8 +449,6 @@ class MofVerdict(_Strict):
 
     label: Annotated[Text, Tr]
     """How readers see the verdict."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     classes: list[MofClass]
     """The classes from the lowest (III) to the highest (I); each includes the ones before."""
 
