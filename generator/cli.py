@@ -488,9 +488,12 @@ def i18n() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @root_option
 def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
-    """Per language: pages translated, stale and missing, and the share of template strings translated.
+    """Per language: pages translated, stale and missing, the share of template strings translated, and
+    the data strings (notes, family texts, criteria) translated, fuzzy and missing.
 
-    Fuzzy strings count as untranslated, because readers do not see them. Exits 0 either way.
+    Fuzzy strings count as untranslated, because readers do not see them. Data strings are counted
+    against the English in data/ now: one whose English changed since the last `make translations`
+    is missing until the merge marks it fuzzy. Exits 0 either way.
 
     \b
     Examples:
@@ -499,11 +502,16 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
     """
     import json
 
+    from generator.catalog import load_catalog
     from generator.i18n import languages, status
 
     project = _project(root)
-    report = [s for s in status(project.pages_dir, project.locales_dir, languages(project.config_file))
-              if lang in (None, s.locale)]
+    try:
+        catalog = load_catalog(project.data_dir)
+    except CatalogError:
+        catalog = None  # the pages and template strings can still be counted
+    report = [s for s in status(project.pages_dir, project.locales_dir, languages(project.config_file), catalog,
+                                project.data_locales_dir) if lang in (None, s.locale)]
     if lang and not report:
         raise click.ClickException(f"'{lang}' is not a translated language of mkdocs.yml")
     if as_json:
@@ -512,7 +520,10 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
     for s in report:
         click.echo(f"{s.locale}: pages {s.count('translated')} translated, {s.count('stale')} stale, "
                    f"{s.count('missing')} missing; template strings {s.strings.share:.0%} translated "
-                   f"({s.strings.translated}/{s.strings.total}, {s.strings.fuzzy} fuzzy)")
+                   f"({s.strings.translated}/{s.strings.total}, {s.strings.fuzzy} fuzzy); "
+                   + (f"data strings {s.data.share:.0%} translated ({s.data.translated}/{s.data.total}, "
+                      f"{s.data.fuzzy} fuzzy, {s.data.untranslated} missing)" if s.data else
+                      "data strings not counted: the catalog does not validate (see openmodels validate)"))
         for page in s.pages:
             if page.state != "translated":
                 click.echo(f"  {page.state:8} {page.page}" + (f"  (what changed: openmodels i18n diff {page.page} "
@@ -557,7 +568,7 @@ def i18n_extract(root: str | None) -> None:
 @click.option("--name", help="The language's name in itself, e.g. Deutsch (default: from Babel).")
 @root_option
 def i18n_init(lang: str, name: str | None, root: str | None) -> None:
-    """Add a language: its string catalog, its entry in mkdocs.yml and menu translations to fill in.
+    """Add a language: its template and data catalogs, its entry in mkdocs.yml and menu translations to fill in.
 
     The site builds with it at once; untranslated pages and strings show in English with a notice.
 
@@ -568,9 +579,11 @@ def i18n_init(lang: str, name: str | None, root: str | None) -> None:
     from generator.i18n import init_language
 
     project = _project(root)
-    for path in init_language(project.root, project.config_file, project.locales_dir, lang, name):
+    for path in init_language(project.root, project.config_file, project.locales_dir, lang, name,
+                              project.data_locales_dir):
         click.echo(f"wrote {path}")
-    click.echo(f"Next: translate templates/locales/{lang}/LC_MESSAGES/messages.po and add site_src/*.{lang}.md pages.")
+    click.echo(f"Next: translate templates/locales/{lang}/LC_MESSAGES/messages.po and "
+               f"data/locales/{lang}/LC_MESSAGES/data.po, and add site_src/*.{lang}.md pages.")
 
 
 @i18n.command("diff")

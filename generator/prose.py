@@ -139,7 +139,8 @@ def po_text(catalog: MessageCatalog, header: str) -> str:
     """``catalog`` as PO text under a fixed ``header``: no dates or tool versions, so output changes only
     when a message does."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, omit_header=True, ignore_obsolete=True, include_previous=True)
+    # No previous msgids (#|): Babel does not read them back, so a second merge would drop them again.
+    write_po(buffer, catalog, width=WIDTH, omit_header=True, ignore_obsolete=True)
     return header + buffer.getvalue().decode("utf-8")
 
 
@@ -228,11 +229,13 @@ def extract(catalog: Catalog, locales_dir: Path, locales: list[str]) -> tuple[in
     return len(template_catalog), reports
 
 
-def new_catalog(locales_dir: Path, locale: str, catalog: Catalog) -> Path:
-    """Start ``locale``'s data catalog with every message of ``catalog`` untranslated (an existing one is kept)."""
+def new_catalog(locales_dir: Path, locale: str) -> Path:
+    """Start ``locale``'s data catalog with every message of the template untranslated (an existing catalog
+    is kept; without a template it starts empty, and `make translations` fills it)."""
     path = data_catalog_path(locales_dir, locale)
     if not path.exists():
-        empty = template(places(catalog))
+        source = template_path(locales_dir)
+        empty = read_catalog(source) if source.is_file() else MessageCatalog(domain=DOMAIN)
         empty.locale = locale
         write_if_changed(path, po_text(empty, catalog_header(locale)))
     return path
