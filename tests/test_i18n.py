@@ -85,6 +85,7 @@ def test_init_a_third_language(project: Path):
     result = run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "templates" / "locales" / "de" / "LC_MESSAGES" / "messages.po").exists()
+    assert (project / "data" / "locales" / "de" / "LC_MESSAGES" / "data.po").exists()
     config = (project / "mkdocs.yml").read_text()
     assert "locale: de" in config and "!ENV [DOCS_LANG, null]" in config
     proj = Project(project)
