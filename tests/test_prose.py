@@ -8,6 +8,7 @@ import shutil
 import typing
 from pathlib import Path
 
+import pytest
 import yaml
 from babel.messages.mofile import write_mo
 from conftest import ROOT, run_cli, translate_data
@@ -17,7 +18,7 @@ from generator import schema
 from generator.catalog import load_catalog
 from generator.digest import inputs_digest
 from generator.i18n import languages, status
-from generator.prose import data_catalog_path, places, read_catalog, template_path
+from generator.prose import data_catalog_path, data_stats, load_strings, places, read_catalog, template_path
 from generator.site import Project, render_docs
 
 OLMO = "data/models/olmo/allenai__OLMo-7B.yml"
@@ -210,3 +211,25 @@ def test_a_changed_translation_changes_the_build_digest(project: Path):
     po = data_catalog_path(proj.data_locales_dir, "sv")
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Öppen"', 'msgstr "Öppet"', 1), encoding="utf-8")
     assert digest() != before
+def test_swedish_translates_every_data_string():
+    catalog = load_catalog(ROOT / "data")
+    counts = data_stats(catalog, ROOT / "data" / "locales", "sv")
+    assert (counts.fuzzy, counts.untranslated) == (0, 0), counts
+    assert load_strings(ROOT / "data" / "locales", "sv")[("data/families/mistral.yml:name", "Mistral and Mixtral")] \
+        == "Mistral och Mixtral"
+
+
+
+
+@pytest.mark.parametrize("family", ["mistral", "olmo"])
+def test_a_swedish_family_page_has_no_english_in_its_tables(browser, site_url, family):
+    page = browser.new_page()
+    page.goto(f"{site_url}/sv/families/{family}/")
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    english = page.evaluate("""() => [...document.querySelectorAll('.om-matrix td, .om-notes-table td')]
+        .filter(cell => cell.matches(':lang(en)') || cell.querySelector(':lang(en)'))
+        .map(cell => cell.innerText)""")
+    assert english == []
+    assert page.locator(".om-notes-table td").count() > 12
+    assert page.locator("h1").inner_text() == ("Mistral och Mixtral" if family == "mistral" else "OLMo")
+    page.close()
