@@ -55,8 +55,10 @@ translations: $(STAMP)
 
 # Compile every catalog (the build reads the .po files itself; this checks them and shows statistics).
 i18n-compile: $(STAMP)
-	rm -rf build/locales && mkdir -p build && cp -r templates/locales build/locales
+	rm -rf build/locales build/data-locales && mkdir -p build && cp -r templates/locales build/locales
 	$(BIN)/pybabel compile -d build/locales --statistics
+	cp -r data/locales build/data-locales
+	$(BIN)/pybabel compile -D data -d build/data-locales --statistics
 
 i18n-status: $(STAMP)
 	$(BIN)/openmodels i18n status
