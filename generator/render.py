@@ -376,6 +376,7 @@ def describe_schema() -> list[dict[str, Any]]:
             fields.append({
                 "name": name,
                 "required": info.is_required(),
+                "translatable": schema.is_translatable(info.annotation, info.metadata),
                 "description": info.description or "",
                 "example": schema.show_example(info.examples[0]) if info.examples else "",
             })
