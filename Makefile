@@ -43,17 +43,22 @@ schema: $(STAMP)
 	$(BIN)/openmodels schema --write
 
 # Template strings: extract them into templates/locales/messages.pot and merge them into every
-# language's catalog; changed strings are marked fuzzy for translators to review.
+# language's catalog; the catalog's prose (notes, family texts, criteria): extract it from data/ into
+# data/locales/data.pot and merge it into every data/locales/<lang>/LC_MESSAGES/data.po. Changed
+# strings are marked fuzzy for translators to review.
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
 	  -o templates/locales/messages.pot templates generator/figures.py
 	$(BIN)/pybabel update -i templates/locales/messages.pot -d templates/locales \
 	  --ignore-obsolete -w 100
+	$(BIN)/openmodels i18n extract
 
 # Compile every catalog (the build reads the .po files itself; this checks them and shows statistics).
 i18n-compile: $(STAMP)
-	rm -rf build/locales && mkdir -p build && cp -r templates/locales build/locales
+	rm -rf build/locales build/data-locales && mkdir -p build && cp -r templates/locales build/locales
 	$(BIN)/pybabel compile -d build/locales --statistics
+	cp -r data/locales build/data-locales
+	$(BIN)/pybabel compile -D data -d build/data-locales --statistics
 
 i18n-status: $(STAMP)
 	$(BIN)/openmodels i18n status

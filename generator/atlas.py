@@ -29,8 +29,10 @@ class Atlas:
     """Drawings and comparisons for one language; ``href(target)`` links from the page being rendered."""
 
     def __init__(self, catalog: Catalog, assessments: dict[str, Assessment], percent: Callable[[Any], str],
-                 model_page: Callable[[str], str]):
+                 model_page: Callable[[str], str], name: Callable[[Any], str] = lambda family: family.name):
         self.catalog = catalog
+        self.name = name
+        """A family's name in the reader's language."""
         self.model_page = model_page
         self.assessments = assessments
         self.percent = percent
@@ -39,7 +41,7 @@ class Atlas:
         return sorted(self.catalog.families.values(), key=lambda f: f.name.lower())
 
     def scores_by_family(self, href: Callable[[str], str], title: str, desc: str) -> Markup:
-        bars = [charts.Bar(m.name, self.assessments[m.id].score, href(self.model_page(m.id)), family.name)
+        bars = [charts.Bar(m.name, self.assessments[m.id].score, href(self.model_page(m.id)), self.name(family))
                 for family in self.families() for m in self.catalog.family_models(family.id)]
         return charts.score_bars("om-chart-scores", bars, title, desc, self.percent)
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from generator import schema
 from generator.checks import (
     check_criteria,
-    check_family_translations,
     check_hub,
     check_lineage,
     check_model,
@@ -163,8 +162,6 @@ def load_catalog(root: Path) -> Catalog:
             else:
                 families[family.id] = family
                 documents["family:" + family.id] = doc
-
-    problems.extend(check_family_translations(families, documents))
 
     models: dict[str, schema.Model] = {}
     unreadable: set[str] = set()  # ids of entries that failed, so their dependants don't fail twice

@@ -102,26 +102,6 @@ def check_model(data: dict, doc: Document, path: Path, root: Path, criteria: sch
     return problems
 
 
-def check_family_translations(families: dict[str, schema.Family], documents: dict[str, Document]) -> list[Problem]:
-    """A family's translated text may not be another family's: the sign of a file copied to start a family,
-    whose translations would describe the other family to every reader of that language."""
-    problems = []
-    seen: dict[tuple[str, str], str] = {}
-    for family_id in sorted(families):
-        for locale, translation in sorted(families[family_id].translations.items()):
-            texts = [("summary",), *(("key_facts", i) for i in range(len(translation.key_facts or [])))]
-            for where in texts:
-                text = translation.summary if where == ("summary",) else translation.key_facts[where[1]]
-                if not text:
-                    continue
-                other = seen.setdefault((locale, text), family_id)
-                if other != family_id:
-                    doc = documents["family:" + family_id]
-                    problems.append(doc.problem(("translations", locale, *where),
-                                                f"the same text as family '{other}' has here: copied with its file?",
-                                                f"write this family's own translation, or delete translations.{locale} "
-                                                "until a translator does"))
-    return problems
 
 
 def check_lineage(models: dict[str, schema.Model], documents: dict[str, Document],

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from generator.errors import BuildError, CatalogError, OpenModelsError, Problem, SelectionError
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
+    from generator.site import Project
 
 
 def _project(root: str | None):
@@ -207,7 +212,8 @@ def new(hf_id: str, family: str, root: str | None) -> None:
 def new_family(family_id: str, root: str | None) -> None:
     """Start a new family: draft data/families/FAMILY_ID.yml to fill in, then add its models with `new`.
 
-    The draft has no translations; copying another family's file would carry that family's.
+    The draft is blank; a copy of another family's file would describe that family until rewritten.
+    Write it in English only: translations live in data/locales/ (`make translations`).
     An existing file is never overwritten.
 
     \b
@@ -349,16 +355,21 @@ def discover(model_ids: tuple[str, ...], families: tuple[str, ...], endpoint: st
         raise click.ClickException(f"{len(result.failed)} base model(s) could not be listed")
 
 
-def _hub_selection(root: str | None, model_ids: tuple[str, ...], families: tuple[str, ...]):
-    """The project, its catalog and the ids chosen on the command line; exits on an invalid catalog."""
+def _valid_catalog(project: Project, consequence: str) -> Catalog:
+    """The project's catalog; on problems, reports them and exits saying ``consequence``."""
     from generator.catalog import load_catalog
 
-    project = _project(root)
     try:
-        catalog = load_catalog(project.data_dir)
+        return load_catalog(project.data_dir)
     except CatalogError as exc:
         _report(exc.problems)
-        raise click.ClickException(f"{exc}; fix the catalog before asking the Hub") from None
+        raise click.ClickException(f"{exc}; {consequence}") from None
+
+
+def _hub_selection(root: str | None, model_ids: tuple[str, ...], families: tuple[str, ...]):
+    """The project, its catalog and the ids chosen on the command line; exits on an invalid catalog."""
+    project = _project(root)
+    catalog = _valid_catalog(project, "fix the catalog before asking the Hub")
     try:
         return project, catalog, catalog.select(model_ids, families)
     except SelectionError as exc:
@@ -452,6 +463,7 @@ def i18n() -> None:
     Examples:
       openmodels i18n status
       openmodels i18n status --lang sv --json
+      openmodels i18n extract
       openmodels i18n init de --name Deutsch
       openmodels i18n diff lesson/index.md --lang sv
       openmodels i18n mark-current lesson/index.md --lang sv
@@ -463,9 +475,12 @@ def i18n() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @root_option
 def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
-    """Per language: pages translated, stale and missing, and the share of template strings translated.
+    """Per language: pages translated, stale and missing, the share of template strings translated, and
+    the data strings (notes, family texts, criteria) translated, fuzzy and missing.
 
-    Fuzzy strings count as untranslated, because readers do not see them. Exits 0 either way.
+    Fuzzy strings count as untranslated, because readers do not see them. Data strings are counted
+    against the English in data/ now: one whose English changed since the last `make translations`
+    is missing until the merge marks it fuzzy. Exits 0 either way.
 
     \b
     Examples:
@@ -474,11 +489,16 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
     """
     import json
 
+    from generator.catalog import load_catalog
     from generator.i18n import languages, status
 
     project = _project(root)
-    report = [s for s in status(project.pages_dir, project.locales_dir, languages(project.config_file))
-              if lang in (None, s.locale)]
+    try:
+        catalog = load_catalog(project.data_dir)
+    except CatalogError:
+        catalog = None  # the pages and template strings can still be counted
+    report = [s for s in status(project.pages_dir, project.locales_dir, languages(project.config_file), catalog,
+                                project.data_locales_dir) if lang in (None, s.locale)]
     if lang and not report:
         raise click.ClickException(f"'{lang}' is not a translated language of mkdocs.yml")
     if as_json:
@@ -487,11 +507,47 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
     for s in report:
         click.echo(f"{s.locale}: pages {s.count('translated')} translated, {s.count('stale')} stale, "
                    f"{s.count('missing')} missing; template strings {s.strings.share:.0%} translated "
-                   f"({s.strings.translated}/{s.strings.total}, {s.strings.fuzzy} fuzzy)")
+                   f"({s.strings.translated}/{s.strings.total}, {s.strings.fuzzy} fuzzy); "
+                   + (f"data strings {s.data.share:.0%} translated ({s.data.translated}/{s.data.total}, "
+                      f"{s.data.fuzzy} fuzzy, {s.data.untranslated} missing)" if s.data else
+                      "data strings not counted: the catalog does not validate (see openmodels validate)"))
         for page in s.pages:
             if page.state != "translated":
                 click.echo(f"  {page.state:8} {page.page}" + (f"  (what changed: openmodels i18n diff {page.page} "
                                                                 f"--lang {s.locale})" if page.state == "stale" else ""))
+
+
+@i18n.command("extract")
+@root_option
+def i18n_extract(root: str | None) -> None:
+    """Extract the catalog's prose from data/ and merge it into every language's data catalog.
+
+    Notes, family names, summaries, key facts and link titles, licence names and the texts of
+    data/criteria.yml go into data/locales/data.pot, one message per string with a msgctxt naming
+    its file and field, and are merged into data/locales/LANG/LC_MESSAGES/data.po. A string whose
+    English changed keeps its old translation marked fuzzy (readers see the English until a
+    translator updates it and clears the flag). Files are written only when they change, and only
+    when the whole catalog validates and every data.po could be read. `make translations` runs this.
+
+    \b
+    Example:
+      openmodels i18n extract
+      openmodels i18n status --lang sv
+    """
+    from generator.i18n import languages
+    from generator.prose import extract
+
+    project = _project(root)
+    catalog = _valid_catalog(project, "no catalog was written")
+    locales = [lang.locale for lang in languages(project.config_file) if not lang.default]
+    total, merged = extract(catalog, project.data_locales_dir, locales)
+    click.echo(f"{total} data strings in {_relative(project.data_locales_dir / 'data.pot', project.root)}")
+    for m in merged:
+        s = m.stats
+        click.echo(f"{m.locale}: {s.translated} translated, {s.fuzzy} fuzzy, {s.untranslated} missing"
+                   + (f"; wrote {_relative(m.path, project.root)}" if m.written else ""))
+        for context, text in m.dropped:
+            click.echo(f"  dropped the translation of {context} (its English is gone): {text[:60]}")
 
 
 @i18n.command("init")
@@ -499,7 +555,7 @@ def i18n_status(lang: str | None, as_json: bool, root: str | None) -> None:
 @click.option("--name", help="The language's name in itself, e.g. Deutsch (default: from Babel).")
 @root_option
 def i18n_init(lang: str, name: str | None, root: str | None) -> None:
-    """Add a language: its string catalog, its entry in mkdocs.yml and menu translations to fill in.
+    """Add a language: its template and data catalogs, its entry in mkdocs.yml and menu translations to fill in.
 
     The site builds with it at once; untranslated pages and strings show in English with a notice.
 
@@ -510,9 +566,11 @@ def i18n_init(lang: str, name: str | None, root: str | None) -> None:
     from generator.i18n import init_language
 
     project = _project(root)
-    for path in init_language(project.root, project.config_file, project.locales_dir, lang, name):
+    for path in init_language(project.root, project.config_file, project.locales_dir, lang, name,
+                              project.data_locales_dir):
         click.echo(f"wrote {path}")
-    click.echo(f"Next: translate templates/locales/{lang}/LC_MESSAGES/messages.po and add site_src/*.{lang}.md pages.")
+    click.echo(f"Next: translate templates/locales/{lang}/LC_MESSAGES/messages.po and "
+               f"data/locales/{lang}/LC_MESSAGES/data.po, and add site_src/*.{lang}.md pages.")
 
 
 @i18n.command("diff")

@@ -77,7 +77,7 @@ class Context:
 
     def family_link(self, family_id: str) -> str:
         family = self.catalog.families[family_id]
-        return f"[{md(family.name)}]({relative(self.page, family_page(family_id))})"
+        return f"[{md(self.loc.text(family, 'name'))}]({relative(self.page, family_page(family_id))})"
 
 
 def pick(ctx: Context, preferred: list[str], fallback: Callable[[schema.Model], bool], n: int = 8) -> list[str]:
@@ -258,7 +258,7 @@ def families(ctx: Context) -> Figure:
     parts, words = [], []
     for i, (_best, family, ids) in enumerate(rows):
         y = 10 + i * row_h
-        parts.append(text(name_w, y + 5, family.name, anchor="end"))
+        parts.append(text(name_w, y + 5, ctx.loc.text(family, "name"), anchor="end"))
         parts.append(line(left, y, left + scale, y, "om-fig-grid"))
         for m in ids:
             parts.append(f'<circle cx="{left + ctx.score(m) * scale:.0f}" cy="{y}" r="5" class="om-fig-dot"/>')

@@ -19,6 +19,7 @@ import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from babel.messages.catalog import Catalog as MessageCatalog
@@ -27,6 +28,9 @@ from babel.messages.pofile import read_po, write_po
 from babel.support import NullTranslations, Translations
 
 from generator.errors import OpenModelsError
+
+if TYPE_CHECKING:
+    from generator.catalog import Catalog
 
 DOMAIN = "messages"
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
@@ -92,8 +96,8 @@ def public_site_url(config_file: Path) -> str | None:
     return None if not host or host in ("localhost", "127.0.0.1", "::1") else url
 
 
-def catalog_path(locales_dir: Path, locale: str) -> Path:
-    return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalog_path(locales_dir: Path, locale: str, domain: str = DOMAIN) -> Path:
+    return locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
 def read_catalog(path: Path) -> MessageCatalog:
@@ -235,6 +239,8 @@ class LanguageStatus:
     locale: str
     pages: list[PageStatus] = field(default_factory=list)
     strings: StringStats = field(default_factory=StringStats)
+    data: StringStats | None = None
+    """The data catalog's strings (generator.prose), counted against the data; None when not counted."""
 
     def count(self, state: str) -> int:
         return sum(1 for p in self.pages if p.state == state)
@@ -247,6 +253,9 @@ class LanguageStatus:
                       for state in ("translated", "stale", "missing")},
             "strings": {"translated": self.strings.translated, "fuzzy": self.strings.fuzzy,
                         "untranslated": self.strings.untranslated, "share": round(self.strings.share, 4)},
+            "data_strings": None if self.data is None else {
+                "translated": self.data.translated, "fuzzy": self.data.fuzzy, "missing": self.data.untranslated,
+                "total": self.data.total, "share": round(self.data.share, 4)},
         }
 
 
@@ -316,13 +325,18 @@ def page_diff(pages_dir: Path, page: str, locale: str) -> str:
         tofile=f"{pages_dir.name}/{page} (now)"))
 
 
-def status(pages_dir: Path, locales_dir: Path, langs: list[Language]) -> list[LanguageStatus]:
-    """Translation status of every non-default language."""
+def status(pages_dir: Path, locales_dir: Path, langs: list[Language], catalog: Catalog | None = None,
+           data_locales_dir: Path | None = None) -> list[LanguageStatus]:
+    """Translation status of every non-default language; with ``catalog`` and ``data_locales_dir``, also
+    of the data strings (translated, fuzzy, missing), counted against the catalog's current English."""
+    from generator.prose import data_stats
+
     others = [lang.locale for lang in langs if not lang.default]
     result = []
     for locale in others:
         pages = [page_status(pages_dir, page, locale) for page in original_pages(pages_dir, others)]
-        result.append(LanguageStatus(locale, pages, string_stats(locales_dir, locale)))
+        data = data_stats(catalog, data_locales_dir, locale) if catalog and data_locales_dir else None
+        result.append(LanguageStatus(locale, pages, string_stats(locales_dir, locale), data))
     return result
 
 
@@ -367,7 +381,6 @@ def new_catalog(locales_dir: Path, locale: str) -> Path:
     return path
 
 
-
 def nav_titles(nav: list) -> list[str]:
     """Every title of the menu, sections and their entries alike, in menu order, each once."""
     titles: list[str] = []
@@ -380,10 +393,15 @@ def nav_titles(nav: list) -> list[str]:
                     titles.extend(t for t in nav_titles(value) if t not in titles)
     return titles
 
-def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str, name: str | None) -> list[Path]:
-    """Scaffold ``locale``: a string catalog and an mkdocs.yml entry; returns the files written."""
+
+def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str, name: str | None,
+                  data_locales_dir: Path | None = None) -> list[Path]:
+    """Scaffold ``locale``: a string catalog, a data catalog (in ``data_locales_dir``) and an mkdocs.yml entry;
+    returns the files written."""
     from babel import Locale, UnknownLocaleError
     from ruamel.yaml import YAML
+
+    from generator import prose
 
     try:
         babel_locale = Locale.parse(locale)
@@ -411,6 +429,8 @@ def init_language(root: Path, config_file: Path, locales_dir: Path, locale: str,
         if isinstance(plugin, dict) and isinstance(plugin.get("search"), dict) and _search_supports(locale):
             edits.append(_search_lang_edit(lines, plugin["search"], locale))
     written = [new_catalog(locales_dir, locale)]
+    if data_locales_dir is not None:
+        written.append(prose.new_catalog(data_locales_dir, locale))
     for at, replaced, new in sorted((e for e in edits if e), reverse=True):
         lines[at:at + replaced] = new
     config_file.write_text("\n".join(lines), encoding="utf-8")

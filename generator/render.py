@@ -27,6 +27,7 @@ from generator.catalog import Catalog
 from generator.fallback_text import mark, resolve, strip
 from generator.i18n import translated_name
 from generator.openness import Assessment
+from generator.prose import ProseTranslations
 from generator.trackers import Trackers, tracker_pages
 
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#!|<>&\"'~=:$^@]")
@@ -112,6 +113,19 @@ def relative(from_page: str, to_page: str) -> str:
     return "/".join([".."] * (len(from_parts) - common) + to_parts[common:])
 
 
+class English(str):
+    """A data string shown in the default language because it has no translation (``is english`` in
+    templates, ``|lang`` marks it ``lang="en"``)."""
+
+
+def mark_language(value: Any, lang: str = "en") -> Markup:
+    """``value`` escaped, and wrapped in ``<span lang="...">`` when it is :class:`English` on another
+    language's page."""
+    if isinstance(value, English):
+        return Markup(f'<span lang="{lang}">') + escape_text(value) + Markup("</span>")
+    return escape_text(value)
+
+
 @dataclass
 class Localizer:
     """Everything language-dependent about rendering one language, and what it had to leave in English."""
@@ -122,6 +136,8 @@ class Localizer:
     known: frozenset[str] = frozenset()
     """The strings ``translations`` translates (a translation may equal its original, e.g. 'Organisation')."""
     missing: set[str] = field(default_factory=set)
+    prose: ProseTranslations | None = None
+    """The data catalog's translations (generator.prose); without it every data string is in English."""
 
     @property
     def is_default(self) -> bool:
@@ -148,16 +164,21 @@ class Localizer:
         return text if self.is_default or singular in self.known else mark(text)
 
     def text(self, obj: Any, name: str) -> Any:
-        """``obj.name`` in this language, from its ``translations``; the original when there is none."""
+        """``obj.name`` (a string, or a list of them) in this language, from the data catalog; each string
+        without a translation stays in English, as :class:`English`, and counts as missing."""
         original = getattr(obj, name)
-        if self.is_default:
+        if self.is_default or not original:
             return original
-        translation = getattr(obj, "translations", {}).get(self.locale)
-        value = getattr(translation, name, None) if translation else None
-        if value is None:
-            self.missing.add(f"{type(obj).__name__}.{name}")
-            return original
-        return value
+        if isinstance(original, list):
+            return [self._prose(obj, name, item) for item in original]
+        return self._prose(obj, name, original)
+
+    def _prose(self, obj: Any, name: str, text: str) -> str:
+        found = self.prose.get(obj, name, text) if self.prose is not None else None
+        if found is None:
+            self.missing.add(text)
+            return English(text)
+        return found
 
     def english(self, text: str) -> Markup:
         """Text that exists only in English (schema docstrings): escaped, and on another language's
@@ -202,7 +223,9 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
     env.install_gettext_callables(loc.marked_gettext, loc.marked_ngettext, newstyle=True)
-    env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date)
+    env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date,
+                       lang=lambda value: mark_language(value, loc.default))
+    env.tests["english"] = lambda value: isinstance(value, English)
     criteria = catalog.criteria
     common: dict[str, Any] = {
         "catalog": catalog,
@@ -216,7 +239,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         "is_default_locale": loc.is_default,
         "labels": lambda keys: ", ".join(loc.text(criteria.components[criteria.keys.index(k)], "label")
                                          for k in keys),
-        "atlas": Atlas(catalog, assessments, loc.percent, model_page),
+        "atlas": Atlas(catalog, assessments, loc.percent, model_page, lambda family: loc.text(family, "name")),
         "site_url": (site_url or "").rstrip("/"),
         "counts": lambda model: {level.key: sum(model.components[k].level == level.key for k in criteria.keys)
                                  for level in criteria.levels},
@@ -364,6 +387,7 @@ def describe_schema() -> list[dict[str, Any]]:
             fields.append({
                 "name": name,
                 "required": info.is_required(),
+                "translatable": schema.is_translatable(info.annotation, info.metadata),
                 "description": info.description or "",
                 "example": schema.show_example(info.examples[0]) if info.examples else "",
             })

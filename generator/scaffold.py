@@ -79,8 +79,8 @@ FAMILY_SCHEMA_LINE = "# yaml-language-server: $schema=../schema/family.schema.js
 def draft_family(data_dir: Path, family: str) -> Draft:
     """A blank ``data/families/<family>.yml`` to fill in; raises ScaffoldError for a bad or taken id.
 
-    It starts without translations: a summary translated for another family must not come along
-    (as it would when copying that family's file); translators add this family's own.
+    It starts blank, in English only: a copy of another family's file would describe that family until
+    every field was rewritten. Translators translate its texts in the data catalogs (`make translations`).
     """
     data_dir = Path(data_dir)
     _check(schema.Slug, family, f"{shown(family)} is not a family id; expected lowercase letters, digits "

@@ -90,6 +90,33 @@ Text = Annotated[StrictStr, Field(min_length=1, max_length=300)]
 Prose = Annotated[StrictStr, Field(max_length=2000)]
 
 
+class Translatable:
+    """Marks a field (or the items of a list field) as curated prose readers see: ``openmodels i18n
+    extract`` puts every such string into the data catalogs (data/locales/), and the pages show its
+    translation. Contributors write these in English only."""
+
+    def __repr__(self) -> str:
+        return "TRANSLATABLE"
+
+
+TRANSLATABLE = Translatable()
+Tr = TRANSLATABLE  # short, for the annotations below
+
+
+def is_translatable(annotation: object, metadata: list[object] = ()) -> bool:  # type: ignore[assignment]
+    """Whether a field's annotation (or its pydantic ``metadata``) carries the :data:`TRANSLATABLE` marker,
+    on the field itself or on the items of a list."""
+    if any(isinstance(m, Translatable) for m in metadata):
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        return any(isinstance(m, Translatable) for m in annotation.__metadata__)
+    if typing.get_origin(annotation) is list:
+        return is_translatable(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return any(is_translatable(arg) for arg in typing.get_args(annotation))
+    return False
+
+
 def file_stem(model_id: str) -> str:
     """The name every file about a model takes after its Hub id, ``org/name`` -> ``org__name``: its
     data file, its page and its badge. The one place this rule is written."""
@@ -151,7 +178,7 @@ class Component(_Strict):
                                 examples=[["https://arxiv.org/abs/2402.00838"]])
     """Links (http or https) to the pages that support the level. Required unless data/criteria.yml
     sets needs_evidence: false for the level."""
-    note: Prose = Field("", examples=["The full pre-training corpus is published on the Hub."],
+    note: Annotated[Prose, Tr] = Field("", examples=["The full pre-training corpus is published on the Hub."],
                         json_schema_extra=_hint("one or two sentences in your own words"))
     """One or two sentences, in your own words, on what the evidence shows."""
 
@@ -189,48 +216,10 @@ class Model(_Strict):
 class Link(_Strict):
     """A titled link."""
 
-    title: Text = Field(examples=["Technical report"])
+    title: Annotated[Text, Tr] = Field(examples=["Technical report"])
     """What the link points at, e.g. 'Technical report'."""
     url: Url = Field(examples=["https://arxiv.org/abs/2402.00838"])
     """The address (http or https)."""
-
-
-Locale = Annotated[StrictStr, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
-
-
-class FamilyTranslation(_Strict):
-    """A family's text in another language."""
-
-    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
-    """The summary, translated."""
-    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] | None = None
-    """The key facts, translated, in the same order."""
-
-
-class LabelTranslation(_Strict):
-    """A label in another language."""
-
-    label: Text
-    """The label, translated."""
-    short: Text | None = None
-    """The short label, translated (where the original has one)."""
-
-
-class ComponentTranslation(_Strict):
-    """A component's texts in another language."""
-
-    label: Text | None = None
-    """The label, translated."""
-    short: Text | None = None
-    """The short label, translated."""
-    description: Prose | None = None
-    """What the component is, translated."""
-    open: Prose | None = None
-    """What 'open' means, translated."""
-    partial: Prose | None = None
-    """What 'partial' means, translated."""
-    closed: Prose | None = None
-    """What 'closed' means, translated."""
 
 
 class Family(_Strict):
@@ -238,23 +227,19 @@ class Family(_Strict):
 
     id: Slug = Field(examples=["olmo"])
     """The family id; the file is data/families/<id>.yml and its models live in data/models/<id>/."""
-    name: Text = Field(examples=["OLMo"])
-    """The display name, e.g. 'Llama 2'."""
+    name: Annotated[Text, Tr] = Field(examples=["OLMo"])
+    """The display name, e.g. 'Llama 2' (translated where a language needs another, e.g. 'Mistral och Mixtral')."""
     organisation: Text = Field(examples=["Allen Institute for AI"])
     """Who releases the family, e.g. 'Meta'."""
-    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000)] = Field(
+    summary: Annotated[StrictStr, Field(min_length=1, max_length=2000), Tr] = Field(
         examples=["A family of language models released with their data and code."])
     """A short description of the family, in your own words."""
-    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300)]] = Field(
+    key_facts: list[Annotated[StrictStr, Field(min_length=1, max_length=300), Tr]] = Field(
         default_factory=list, examples=[["Trained on the Dolma corpus"]])
     """Short facts readers should know, e.g. 'Mixture-of-experts with 8 experts per layer'."""
     links: list[Link] = Field(default_factory=list,
                               examples=[[{"title": "Paper", "url": "https://arxiv.org/abs/2402.00838"}]])
     """Papers, announcements and repositories about the family."""
-    translations: dict[Locale, FamilyTranslation] = Field(
-        default_factory=dict,
-        examples=[{"sv": {"summary": "En familj av språkmodeller som släpps med sin data och kod."}}])
-    """The summary and key facts in other languages, by language code, e.g. sv."""
 
 
 class License(_Strict):
@@ -262,7 +247,7 @@ class License(_Strict):
 
     id: LicenseId = Field(examples=["Apache-2.0"])
     """The SPDX identifier where one exists, 'LicenseRef-...' otherwise."""
-    name: Text = Field(examples=["Apache License 2.0"])
+    name: Annotated[Text, Tr] = Field(examples=["Apache License 2.0"])
     """The licence's full name."""
     url: Url = Field(examples=["https://www.apache.org/licenses/LICENSE-2.0"])
     """Where the licence text can be read."""
@@ -340,12 +325,10 @@ class LevelDef(_Strict):
 
     key: Level
     """The level's key."""
-    label: Text
+    label: Annotated[Text, Tr]
     """How readers see the level."""
-    short: Text | None = None
+    short: Annotated[Text, Tr] | None = None
     """A shorter label for narrow table cells; the label when absent."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     icon: Text
     """A one-character symbol shown next to the label."""
     score: StrictFloat | StrictInt | None
@@ -364,10 +347,8 @@ class GroupDef(_Strict):
 
     key: Slug
     """The group's key."""
-    label: Text
+    label: Annotated[Text, Tr]
     """How readers see the group."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
 
 
 class ComponentDef(_Strict):
@@ -377,29 +358,18 @@ class ComponentDef(_Strict):
     """The key used in model files, e.g. 'training_data'."""
     group: Slug
     """The key of the group this component belongs to."""
-    label: Text
+    label: Annotated[Text, Tr]
     """How readers see the component."""
-    short: Text | None = None
+    short: Annotated[Text, Tr] | None = None
     """A short column header for the compact family table, e.g. 'Train data'; the label when absent."""
-    description: Prose
+    description: Annotated[Prose, Tr]
     """What the component is."""
-    open: Prose
+    open: Annotated[Prose, Tr]
     """What 'open' means for this component."""
-    partial: Prose
+    partial: Annotated[Prose, Tr]
     """What 'partial' means for this component."""
-    closed: Prose
+    closed: Annotated[Prose, Tr]
     """What 'closed' means for this component."""
-    translations: dict[Locale, ComponentTranslation] = Field(default_factory=dict)
-    """The texts in other languages, by language code."""
-
-
-class RuleTranslation(_Strict):
-    """A rule's texts in another language."""
-
-    title: Text | None = None
-    """The title, translated."""
-    text: Prose | None = None
-    """The rule in words, translated."""
 
 
 class RuleCheck(_Strict):
@@ -429,12 +399,10 @@ class Rule(_Strict):
 
     key: Slug
     """The rule's key, e.g. 'paper-is-a-document'."""
-    title: Text
+    title: Annotated[Text, Tr]
     """A short title for readers."""
-    text: Prose
+    text: Annotated[Prose, Tr]
     """The rule in words, for readers and reviewers."""
-    translations: dict[Locale, RuleTranslation] = Field(default_factory=dict)
-    """The title and text in other languages, by language code."""
     check: RuleCheck | None = None
     """What ``openmodels validate`` enforces of the rule; left out when only a reviewer can judge it."""
 
@@ -442,10 +410,8 @@ class Rule(_Strict):
 class LessonVerdict(_Strict):
     """The lesson's definition: a set of components that must all be open."""
 
-    label: Text
+    label: Annotated[Text, Tr]
     """How readers see the verdict."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must all be open."""
 
@@ -453,10 +419,8 @@ class LessonVerdict(_Strict):
 class OsaidVerdict(_Strict):
     """An estimate against the Open Source AI Definition."""
 
-    label: Text
+    label: Annotated[Text, Tr]
     """How readers see the verdict."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must be open."""
     require_osi_license: StrictBool
@@ -474,10 +438,8 @@ class MofClass(_Strict):
 
     key: Literal["III", "II", "I"]
     """The class: III (open model), II (open tooling) or I (open science)."""
-    label: Text
+    label: Annotated[Text, Tr]
     """The class's name."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     require_open: list[StrictStr]
     """Components that must be open on top of those of the previous class."""
 
@@ -485,10 +447,8 @@ class MofClass(_Strict):
 class MofVerdict(_Strict):
     """An estimate of the Model Openness Framework class."""
 
-    label: Text
+    label: Annotated[Text, Tr]
     """How readers see the verdict."""
-    translations: dict[Locale, LabelTranslation] = Field(default_factory=dict)
-    """The label in other languages, by language code."""
     classes: list[MofClass]
     """The classes from the lowest (III) to the highest (I); each includes the ones before."""
 

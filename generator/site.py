@@ -27,6 +27,8 @@ from generator.trackers import load_trackers
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
+    from generator.prose import Place
+    from generator.render import Localizer
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class Project:
     def locales_dir(self) -> Path:
         """Gettext catalogs of the template strings, one folder per language."""
         return self.templates_dir / "locales"
+
+    @property
+    def data_locales_dir(self) -> Path:
+        """Gettext catalogs of the catalog's prose (generator.prose): data/locales/<lang>/LC_MESSAGES/data.po."""
+        return self.data_dir / "locales"
 
     @property
     def docs_dir(self) -> Path:
@@ -90,7 +97,8 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     from generator.figures import expand_figures
     from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
-    from generator.render import Localizer, badge_file, render_pages, translate_page
+    from generator.prose import places
+    from generator.render import badge_file, render_pages, translate_page
     from generator.rule_text import expand_rules
     from generator.schema_export import schema_files
 
@@ -109,9 +117,9 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
                                      if not rel.endswith(tuple(f".{locale}.md" for locale in others))}
     originals = sorted(rel for rel in files if rel.endswith(".md"))
     generated: dict[str, str] = {}
+    prose = places(catalog)
     for lang in langs:
-        translations, known = load_translations(project.locales_dir, lang.locale)
-        localizer = Localizer(lang.locale, default, translations, known)
+        localizer = make_localizer(project, catalog, lang.locale, default, prose)
         generated.update(render_pages(catalog, assessments, project.templates_dir, localizer, trackers, url))
         glossary = load_glossary(project.data_dir, lang.locale)
         for page in originals:
@@ -142,6 +150,19 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     # a thousand models) buys no safety there. Files are still replaced atomically.
     written = sync_tree(project.docs_dir, files, durable=False)
     return catalog, written
+
+
+def make_localizer(project: Project, catalog: Catalog, locale: str, default: str,
+                   found: list[Place] | None = None) -> Localizer:
+    """The Localizer of ``locale``: its template strings and its data catalog's translations of ``catalog``'s
+    prose (``found``: the catalog's translatable strings, when already listed)."""
+    from generator.prose import ProseTranslations, load_strings, places
+    from generator.render import Localizer
+
+    translations, known = load_translations(project.locales_dir, locale)
+    strings = load_strings(project.data_locales_dir, locale)
+    return Localizer(locale, default, translations, known,
+                     prose=ProseTranslations(places(catalog) if found is None else found, strings))
 
 
 def build(project: Project, site_dir: Path | None = None, only: str | None = None,

@@ -36,6 +36,25 @@ def copy_project(target: Path, data: Path | None = None, pages: bool = True) -> 
     return target
 
 
+def translate_data(root: Path, locale: str, entries: dict[tuple[str, str | None], str]) -> Path:
+    """Merge the data catalogs of the project at ``root`` (as `make translations` does) and give ``locale``'s
+    the translations ``entries``: (msgctxt, English) -> text, with English None for a context's only
+    message. Returns the catalog's path."""
+    from generator.catalog import load_catalog
+    from generator.prose import catalog_header, data_catalog_path, extract, po_text, read_catalog
+
+    extract(load_catalog(root / "data"), root / "data" / "locales", [locale])
+    path = data_catalog_path(root / "data" / "locales", locale)
+    catalog = read_catalog(path, locale)
+    for (context, english), text in entries.items():
+        found = [m for m in catalog if m.context == context and english in (None, m.id)]
+        assert len(found) == 1, (context, english, len(found))
+        found[0].string = text
+        found[0].flags.discard("fuzzy")
+    path.write_text(po_text(catalog, catalog_header(locale)), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the real project, safe to break."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from browser import CHROMIUM, chromium, search, serve_directory
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, translate_data
 
 from generator.catalog import load_catalog
 from generator.files import read_tree
@@ -83,6 +83,13 @@ def hostile_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project plus the hostile family and models, built once."""
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
     shutil.copytree(HOSTILE, root / "data", dirs_exist_ok=True)
+    # Translations are data too: hostile Swedish text in the data catalog must stay as inert as the English.
+    family = "data/families/hostile.yml:"
+    translate_data(root, "sv", {
+        (family + "summary", None): "<script>alert(\"sv summary\")</script> {{ 7*7 }} [länk](javascript:alert('sv'))",
+        (family + "key_facts", '<svg onload=alert("key fact")></svg>'): '<img src=x onerror=alert("sv key fact")>',
+        (family + "key_facts", "![image](x\" onerror=\"alert('image'))"): "![bild](x\" onerror=\"alert('sv image'))",
+    })
     build(Project(root))
     return root
 

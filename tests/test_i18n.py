@@ -16,9 +16,10 @@ def test_swedish_pages_carry_swedish_labels(built_site: Path):
     html = (built_site / "sv" / "families" / "olmo" / "index.html").read_text()
     assert '<html lang="sv"' in html
     for text in ("Öppenhetstabell", "Träningsdata", "Poäng och bedömningar", "Öppen</span>",
-                 "Kommentarerna till nivåerna är skrivna på engelska."):
+                 "Förtränad på Dolma"):
         assert text in html, text
-    assert 'class="om-note" lang="en"' in html
+    # Every note is translated (data/locales/sv/LC_MESSAGES/data.po): none is marked English, no notice.
+    assert 'class="om-note" lang="en"' not in html and "Delvis på engelska" not in html
     english = (built_site / "families" / "olmo" / "index.html").read_text()
     assert '<html lang="en"' in english and "Openness table" in english and "Öppenhetstabell" not in english
 
@@ -85,6 +86,7 @@ def test_init_a_third_language(project: Path):
     result = run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "templates" / "locales" / "de" / "LC_MESSAGES" / "messages.po").exists()
+    assert (project / "data" / "locales" / "de" / "LC_MESSAGES" / "data.po").exists()
     config = (project / "mkdocs.yml").read_text()
     assert "locale: de" in config and "!ENV [DOCS_LANG, null]" in config
     proj = Project(project)

@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.catalog import load_catalog
+from generator.catalog import Catalog, load_catalog
 from generator.errors import BuildError, CatalogError
 from generator.figures import FIGURES, expand_figures
 from generator.glossary import load_glossary, missing_counterparts, with_glossary
-from generator.i18n import load_translations
 from generator.openness import assess_catalog
 from generator.render import Localizer
-from generator.site import Project, render_docs
+from generator.site import Project, make_localizer, render_docs
 
 LESSON = ROOT / "site_src" / "lesson"
 PAGES = sorted(p.name for p in LESSON.glob("*.md") if p.name.count(".") == 1)
@@ -29,9 +28,9 @@ def catalog():
     return cat, assess_catalog(cat)
 
 
-def localizer(locale: str) -> Localizer:
-    translations, known = load_translations(ROOT / "templates" / "locales", locale)
-    return Localizer(locale, "en", translations, known)
+def localizer(locale: str, cat: Catalog | None = None) -> Localizer:
+    """The build's Localizer for ``locale``; data strings are translated for the objects of ``cat``."""
+    return make_localizer(Project(ROOT), cat or load_catalog(ROOT / "data"), locale, "en")
 
 
 def figure_svg(markdown: str) -> ET.Element:
@@ -43,7 +42,7 @@ def figure_svg(markdown: str) -> ET.Element:
 @pytest.mark.parametrize("locale", ["en", "sv"])
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_figure_is_accessible_and_translated(catalog, name, locale):
-    loc = localizer(locale)
+    loc = localizer(locale, catalog[0])
     out = expand_figures(f"# Page\n\n<!-- figure: {name} -->\n", "lesson/page.md", *catalog, loc)
     svg = figure_svg(out)
     assert svg.get("role") == "img"

@@ -10,6 +10,7 @@ import pytest
 
 from generator.catalog import load_catalog, load_criteria
 from generator.errors import CatalogError
+from generator.prose import load_strings
 from generator.rules import rule_problems
 from generator.schema import Component, Model
 
@@ -40,8 +41,10 @@ def test_every_rule_has_words_in_both_languages_and_a_worked_example_below():
     tested = {"base-model-not-fine-tuned", "fine-tune-metrics-are-its-own", "paper-is-a-document",
               "architecture-code-counts", "gates-and-ungated-copies"}
     assert set(RULES) == tested, "add a passing and a failing worked example for each new rule"
+    swedish = load_strings(ROOT / "data" / "locales", "sv")
     for rule in RULES.values():
-        assert rule.text and rule.translations["sv"].text and rule.translations["sv"].title
+        assert rule.text and swedish[(f"data/criteria.yml:rules.{rule.key}.text", rule.text)]
+        assert swedish[(f"data/criteria.yml:rules.{rule.key}.title", rule.title)]
 
 
 def test_base_model_not_fine_tuned():
