@@ -11,6 +11,7 @@ import pytest
 from generator.catalog import load_criteria
 from generator.errors import BuildError
 from generator.i18n import load_translations
+from generator.prose import Place, ProseTranslations, load_strings, walk
 from generator.render import Localizer
 from generator.rule_text import RULES, expand_rules
 
@@ -18,12 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 
 
-def localizer(locale: str) -> Localizer:
-    return Localizer(locale, "en", *load_translations(TEMPLATES / "locales", locale))
+def localizer(locale: str, criteria=None) -> Localizer:
+    """The site's strings of ``locale``, and the data catalog's translations of ``criteria``'s texts."""
+    found = [Place(f"data/criteria.yml:{path}", text, owner, name)
+             for path, owner, name, text in walk(criteria, "")] if criteria is not None else []
+    return Localizer(locale, "en", *load_translations(TEMPLATES / "locales", locale),
+                     prose=ProseTranslations(found, load_strings(ROOT / "data" / "locales", locale)))
 
 
 def rule(name: str, criteria, locale: str = "en") -> str:
-    loc = localizer(locale)
+    loc = localizer(locale, criteria)
     text = expand_rules(f"<!-- rule: {name} -->", "methodology.md", criteria, TEMPLATES, loc)
     assert not loc.missing, f"untranslated rule strings in {locale}: {loc.missing}"
     return text
