@@ -320,14 +320,14 @@ def flexibility(ctx: Context) -> Figure:
     _ = ctx._
     ids = chat_models(ctx)
     box_h, gap, model_x, model_w = 30, 12, 390, 230
-    height = max(len(ids), 1) * (box_h + gap) - gap
+    height = max(len(ids) * (box_h + gap) - gap, 44) + 4
     mid = height / 2
     parts = [rect(0, mid - 20, 150, 40, "om-fig-key"),
              text(75, mid + 5, _("Your application"), "om-fig-strong", "middle"), line(150, mid, 200, mid),
              rect(200, mid - 20, 120, 40, "om-fig-key"),
              text(260, mid + 5, _("One kind of API"), "om-fig-strong", "middle")]
     for i, m in enumerate(ids):
-        y = i * (box_h + gap)
+        y = 2 + i * (box_h + gap)
         on = i == 0
         parts.append(line(320, mid, model_x, y + box_h / 2, "om-fig-line-on" if on else "om-fig-line-off"))
         parts.append(rect(model_x, y, model_w, box_h, "om-fig-on" if on else "om-fig-cell", 3))
@@ -344,11 +344,15 @@ def compare(ctx: Context) -> Figure:
     """Chat models side by side, component by component, each cell showing its level as colour, icon and word."""
     criteria, loc, models = ctx.catalog.criteria, ctx.loc, ctx.catalog.models
     ids = chat_models(ctx)
-    name_w, col_w, row_h, top = 150, 150, 22, 26
+    name_w, col_w, row_h, top = 150, 180, 22, 40
     parts, words = [], []
     for j, m in enumerate(ids):
+        # A long name such as "OLMo 2 7B Instruct (November 2024)" takes two lines, split before its bracket.
+        head, _sep, rest = ctx.name(m).partition(" (")
         x = name_w + j * col_w
-        parts.append(text(x + col_w / 2, 16, ctx.name(m), "om-fig-strong", "middle"))
+        parts.append(text(x + col_w / 2, 14, head, "om-fig-strong", "middle"))
+        if rest:
+            parts.append(text(x + col_w / 2, 30, f"({rest}", "om-fig-small", "middle"))
     def level(model_id: str, comp: schema.ComponentDef) -> schema.LevelDef:
         return criteria.level(models[model_id].components[comp.key].level)
 
