@@ -174,8 +174,7 @@ def test_lesson_page_has_summary_figure_and_self_check(page, locale):
     summary = re.search(r'^!!! abstract ".+"\n((?:    - .+\n){3})(?!    - )', text, re.M)
     assert summary, f"{path.name}: a three-point summary at the top"
     assert len(re.findall(r'^\?\?\? question ".+"$', text, re.M)) >= 2, f"{path.name}: a self-check"
-    if page != "next-steps.md":
-        assert "<!-- figure: " in text, f"{path.name}: a figure"
+    assert "<!-- figure: " in text, f"{path.name}: a figure"
 
 
 def test_lesson_credits_the_original():
@@ -224,3 +223,33 @@ def test_jargon_waits_in_asides_with_a_glossary_entry(locale):
             assert not re.search(rf"\b{re.escape(word)}", first_reading(text)), f"{page} ({locale}): {word}"
             if re.search(rf"\b{re.escape(word)}", text):
                 assert word in terms, f"{page} ({locale}) uses {word} without a glossary entry"
+
+
+# What a reader of the original lesson looks for, and must find without opening anything (issue 9).
+ORIGINAL_POINTS = {
+    "en": ["Open Source Initiative", "ten criteria", "training data", "weights", "evaluation code", "fine-tuning code",
+           "training metrics", "OLMo 7B", "open models", "code, mathematics, biology", "cheaper per token",
+           "Artificial Analysis", "HuggingChat", "Llama 2", "human feedback", "ELYZA", "LLaMA Pro",
+           "mixture of experts",
+           "Mixtral", "BioMistral", "OpenMath Mistral", "Technology Innovation Institute", "GPT-3", "75",
+           "FlashAttention", "multi-query attention", "chat", "OpenAssistant", "GPT4All", "no single right answer",
+           "task filter", "Open LLM Leaderboard", "fine-tunes in your field", "what you and your users expect",
+           "model catalog", "Generative AI for Beginners"],
+    "sv": ["Open Source Initiative", "tio kriterier", "träningsdata", "vikter", "utvärderingskod", "finjusteringskod",
+           "träningsmått", "OLMo 7B", "öppna modeller", "kod, matematik, biologi", "billigare per token",
+           "Artificial Analysis", "HuggingChat", "Llama 2", "mänsklig återkoppling", "ELYZA", "LLaMA Pro",
+           "mixture of experts", "Mixtral", "BioMistral", "OpenMath Mistral", "Technology Innovation Institute",
+           "GPT-3", "75", "FlashAttention", "multi-query attention", "chatt", "OpenAssistant", "GPT4All",
+           "inget enda rätt svar", "uppgiftsfilter", "Open LLM Leaderboard", "finjusterade modeller för ditt område",
+           "vad du och dina användare förväntar er", "modellkatalog", "Generative AI for Beginners"],
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_every_point_of_the_original_is_in_the_first_reading(locale):
+    text = "\n".join(first_reading(lesson_page(page, locale).read_text()) for page in PAGES)
+    missing = [point for point in ORIGINAL_POINTS[locale] if point not in text]
+    assert not missing, f"{locale}: the first reading lost {missing}"
+    # Every correction of the original is a visible note, not an aside.
+    note = {"en": '!!! note "Correction"', "sv": '!!! note "Rättelse"'}[locale]
+    assert sum(lesson_page(page, locale).read_text().count(note) for page in PAGES) >= 8
