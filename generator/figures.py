@@ -33,6 +33,10 @@ SPECTRUM_MODELS = ["meta-llama/Meta-Llama-3-8B", "google/gemma-7b", "Qwen/Qwen2.
 LINEAGE_BASES = ["meta-llama/Llama-2-7b-hf", "mistralai/Mistral-7B-v0.1", "tiiuae/falcon-40b", "tiiuae/falcon-7b"]
 """The bases whose fine-tunes the original lesson names (ELYZA, LLaMA Pro, BioMistral, OpenMath, ...)."""
 
+LESSON_FAMILIES = ["llama-2", "mistral", "falcon", "olmo", "pythia", "bloom", "amber", "llama-3", "gemma", "phi",
+                   "qwen", "deepseek"]
+"""The families the lesson's "Exploring" page names; the atlas's charts show all of them."""
+
 MEMORY_MODELS = ["microsoft/phi-2", "mistralai/Mistral-7B-v0.1", "meta-llama/Llama-2-13b-hf",
                  "mistralai/Mixtral-8x7B-v0.1", "meta-llama/Llama-2-70b-hf"]
 
@@ -251,10 +255,11 @@ def moe(ctx: Context) -> Figure:
 
 
 def families(ctx: Context) -> Figure:
-    """Every family of the atlas as a row, with a dot for each of its models at its score."""
+    """The lesson's families (every family, in a catalog without them) as rows, a dot per model at its score."""
     catalog = ctx.catalog
+    named = [f for f in LESSON_FAMILIES if f in catalog.families] or list(catalog.families)
     rows = []
-    for family in catalog.families.values():
+    for family in (catalog.families[f] for f in named):
         ids = [m.id for m in catalog.family_models(family.id)]
         if ids:
             rows.append((max(ctx.score(m) for m in ids), family, ids))

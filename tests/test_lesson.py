@@ -103,6 +103,10 @@ def test_figures_are_drawn_from_the_data(catalog):
                       "nvidia__OpenMath-Mistral-7B-v0.1-hf", "OpenAssistant__falcon-40b-sft-top1-560",
                       "nomic-ai__gpt4all-falcon"):
         assert f"../models/{fine_tune}.md" in lineage
+    families = expand_figures("<!-- figure: families -->", "lesson/exploring.md", cat, assessments, localizer("en"))
+    assert "../families/olmo.md" in families and "../families/t5.md" not in families  # the lesson's families only
+    compare = expand_figures("<!-- figure: compare -->", "lesson/next-steps.md", cat, assessments, localizer("en"))
+    assert "(../models/allenai__OLMo-2-1124-7B-Instruct.md): Training data: Open" in compare
 
 
 def test_unknown_figure_is_an_error_naming_page_and_line(catalog):
