@@ -31,8 +31,15 @@ SPECTRUM_MODELS = ["meta-llama/Meta-Llama-3-8B", "google/gemma-7b", "Qwen/Qwen2.
 LINEAGE_BASES = ["meta-llama/Llama-2-7b-hf", "mistralai/Mistral-7B-v0.1", "tiiuae/falcon-40b", "tiiuae/falcon-7b"]
 """The bases whose fine-tunes the original lesson names (ELYZA, LLaMA Pro, BioMistral, OpenMath, ...)."""
 
+LESSON_FAMILIES = ["llama-2", "mistral", "falcon", "olmo", "pythia", "bloom", "amber", "llama-3", "gemma", "phi",
+                   "qwen", "deepseek"]
+"""The families the lesson's "Exploring" page names; the atlas's charts show all of them."""
+
 MEMORY_MODELS = ["microsoft/phi-2", "mistralai/Mistral-7B-v0.1", "meta-llama/Llama-2-13b-hf",
                  "mistralai/Mixtral-8x7B-v0.1", "meta-llama/Llama-2-70b-hf"]
+
+CHAT_MODELS = ["meta-llama/Llama-2-7b-chat-hf", "mistralai/Mistral-7B-Instruct-v0.1", "allenai/OLMo-2-1124-7B-Instruct"]
+"""Chat models of the lesson's families, one of them fully open: interchangeable behind one API, unequal in openness."""
 
 MIXTRAL = "mistralai/Mixtral-8x7B-v0.1"
 MIXTRAL_ACTIVE = 12_900_000_000
@@ -246,10 +253,11 @@ def moe(ctx: Context) -> Figure:
 
 
 def families(ctx: Context) -> Figure:
-    """Every family of the atlas as a row, with a dot for each of its models at its score."""
+    """The lesson's families (every family, in a catalog without them) as rows, a dot per model at its score."""
     catalog = ctx.catalog
+    named = [f for f in LESSON_FAMILIES if f in catalog.families] or list(catalog.families)
     rows = []
-    for family in catalog.families.values():
+    for family in (catalog.families[f] for f in named):
         ids = [m.id for m in catalog.family_models(family.id)]
         if ids:
             rows.append((max(ctx.score(m) for m in ids), family, ids))
@@ -306,9 +314,71 @@ def memory(ctx: Context) -> Figure:
                   "".join(parts), left + scale + 140, max(len(ids), 1) * group_h, words)
 
 
+def chat_models(ctx: Context) -> list[str]:
+    return pick(ctx, CHAT_MODELS, lambda m: m.base_model is not None, 3)
+
+
+def flexibility(ctx: Context) -> Figure:
+    """One application talking to interchangeable open models through one kind of API."""
+    _ = ctx._
+    ids = chat_models(ctx)
+    box_h, gap, model_x, model_w = 30, 12, 390, 230
+    height = max(len(ids) * (box_h + gap) - gap, 44) + 4
+    mid = height / 2
+    parts = [rect(0, mid - 20, 150, 40, "om-fig-key"),
+             text(75, mid + 5, _("Your application"), "om-fig-strong", "middle"), line(150, mid, 200, mid),
+             rect(200, mid - 20, 120, 40, "om-fig-key"),
+             text(260, mid + 5, _("One kind of API"), "om-fig-strong", "middle")]
+    for i, m in enumerate(ids):
+        y = 2 + i * (box_h + gap)
+        on = i == 0
+        parts.append(line(320, mid, model_x, y + box_h / 2, "om-fig-line-on" if on else "om-fig-line-off"))
+        parts.append(rect(model_x, y, model_w, box_h, "om-fig-on" if on else "om-fig-cell", 3))
+        parts.append(text(model_x + 10, y + 19, ctx.name(m), "om-fig-strong" if on else ""))
+    sends = _("Your application sends its requests through one kind of API.")
+    answers = _("Any of these open models can answer behind it; switching needs no change to the application:")
+    words = [md(sends), f"{md(answers)} " + ", ".join(ctx.model_link(m) for m in ids) + "."]
+    return Figure(_("Flexibility: one application, interchangeable open models"),
+                  f"{sends} {answers} " + ", ".join(ctx.name(m) for m in ids) + ".",
+                  "".join(parts), model_x + model_w + 10, height, words)
+
+
+def compare(ctx: Context) -> Figure:
+    """Chat models side by side, component by component, each cell showing its level as colour, icon and word."""
+    criteria, loc, models = ctx.catalog.criteria, ctx.loc, ctx.catalog.models
+    ids = chat_models(ctx)
+    name_w, col_w, row_h, top = 150, 180, 22, 40
+    parts, words = [], []
+    for j, m in enumerate(ids):
+        # A long name such as "OLMo 2 7B Instruct (November 2024)" takes two lines, split before its bracket.
+        head, _sep, rest = ctx.name(m).partition(" (")
+        x = name_w + j * col_w
+        parts.append(text(x + col_w / 2, 14, head, "om-fig-strong", "middle"))
+        if rest:
+            parts.append(text(x + col_w / 2, 30, f"({rest}", "om-fig-small", "middle"))
+    def level(model_id: str, comp: schema.ComponentDef) -> schema.LevelDef:
+        return criteria.level(models[model_id].components[comp.key].level)
+
+    for i, comp in enumerate(criteria.components):
+        y = top + i * row_h
+        parts.append(text(name_w - 8, y + 15, loc.text(comp, "label"), anchor="end"))
+        for j, m in enumerate(ids):
+            x = name_w + j * col_w
+            parts.append(rect(x + 4, y + 2, 18, row_h - 6, f"om-fill-{level(m, comp).key}", 3))
+            parts.append(text(x + 30, y + 15, f"{level(m, comp).icon} {loc.text(level(m, comp), 'label')}"))
+    for m in ids:
+        levels = [f"{md(loc.text(c, 'label'))}: {md(loc.text(level(m, c), 'label'))}" for c in criteria.components]
+        words.append(f"{ctx.model_link(m)}: " + "; ".join(levels))
+    return Figure(ctx._("Chat models part by part: which parts can you depend on?"),
+                  ctx._("A table with one row per component and one column per model; each cell gives the "
+                        "component's level as a colour, a symbol and a word.") + " "
+                  + " ".join(f"{ctx.name(m)}: {ctx.percent(m)}." for m in ids),
+                  "".join(parts), name_w + max(len(ids), 1) * col_w, top + len(criteria.components) * row_h, words)
+
+
 FIGURES: dict[str, Callable[[Context], Figure]] = {
     "components": components, "spectrum": spectrum, "lineage": lineage, "moe": moe,
-    "families": families, "memory": memory,
+    "families": families, "memory": memory, "flexibility": flexibility, "compare": compare,
 }
 
 

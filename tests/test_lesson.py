@@ -20,6 +20,41 @@ from generator.site import Project, make_localizer, render_docs
 LESSON = ROOT / "site_src" / "lesson"
 PAGES = sorted(p.name for p in LESSON.glob("*.md") if p.name.count(".") == 1)
 SVG = "{http://www.w3.org/2000/svg}"
+FIRST_READING_LIMIT = 1300
+"""Words a first reading of all six pages may take; the original lesson is about 900 (issue 9)."""
+HIDDEN_JARGON = {"en": ["LoRA", "QLoRA", "RLHF", "DPO", "GGUF", "pipeline tag"],
+                 "sv": ["LoRA", "QLoRA", "RLHF", "DPO", "GGUF", "pipeline-tagg"]}
+"""Terms the home page promises beginners do not need: asides only, never first-reading text."""
+
+
+def lesson_page(page: str, locale: str) -> Path:
+    return LESSON / (page if locale == "en" else page.replace(".md", f".{locale}.md"))
+
+
+def first_reading(markdown: str) -> str:
+    """The text a reader sees before opening anything: no front matter, figure markers, code, or
+    collapsible blocks (``???`` asides, self-check answers, ``<details>``); link targets dropped."""
+    if markdown.startswith("---\n"):
+        markdown = markdown[markdown.find("\n---", 4) + 4:]
+    markdown = re.sub(r"<!--.*?-->|<details.*?</details>", "", markdown, flags=re.S)
+    kept, fold, fence = [], None, False
+    for row in markdown.split("\n"):
+        indent = len(row) - len(row.lstrip())
+        if fold is not None and (not row.strip() or indent > fold):
+            continue
+        fold = None
+        if re.match(r"\s*\?\?\?\+?\s", row):
+            fold = indent
+        elif row.lstrip().startswith("```"):
+            fence = not fence
+        elif not fence:
+            kept.append(re.sub(r"^\s*!!!\s+\w+", "", row))
+    prose = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", "\n".join(kept))
+    return re.sub(r"^[\s:|-]+$", "", prose, flags=re.M)
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w[\w'’.-]*", text))
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +102,10 @@ def test_figures_are_drawn_from_the_data(catalog):
                       "nvidia__OpenMath-Mistral-7B-v0.1-hf", "OpenAssistant__falcon-40b-sft-top1-560",
                       "nomic-ai__gpt4all-falcon"):
         assert f"../models/{fine_tune}.md" in lineage
+    families = expand_figures("<!-- figure: families -->", "lesson/exploring.md", cat, assessments, localizer("en"))
+    assert "../families/olmo.md" in families and "../families/t5.md" not in families  # the lesson's families only
+    compare = expand_figures("<!-- figure: compare -->", "lesson/next-steps.md", cat, assessments, localizer("en"))
+    assert "(../models/allenai__OLMo-2-1124-7B-Instruct.md): Training data: Open" in compare
 
 
 def test_unknown_figure_is_an_error_naming_page_and_line(catalog):
@@ -138,8 +177,7 @@ def test_lesson_page_has_summary_figure_and_self_check(page, locale):
     summary = re.search(r'^!!! abstract ".+"\n((?:    - .+\n){3})(?!    - )', text, re.M)
     assert summary, f"{path.name}: a three-point summary at the top"
     assert len(re.findall(r'^\?\?\? question ".+"$', text, re.M)) >= 2, f"{path.name}: a self-check"
-    if page != "next-steps.md":
-        assert "<!-- figure: " in text, f"{path.name}: a figure"
+    assert "<!-- figure: " in text, f"{path.name}: a figure"
 
 
 def test_lesson_credits_the_original():
@@ -164,3 +202,57 @@ def test_swedish_lesson_avoids_the_words_the_review_flagged():
     for word in ("källänk", "release", "pensioner", "äger säkerhetsarbetet", "gles mixture"):
         assert word not in text.lower(), word
 
+
+
+def test_first_reading_words_are_counted_outside_asides():
+    page = ('---\nsource_hash: abc\n---\n# Two words\n\n!!! note "Four words in all"\n    Body here.\n\n'
+            '??? note "Hidden title"\n    Hidden body.\n\n    Still hidden.\n\nSee [the link](https://x.org/a-b).\n'
+            '<!-- figure: spectrum -->\n\n| A | B |\n| - | - |\n\n```\ncode words\n```\n')
+    assert word_count(first_reading(page)) == 2 + 6 + 3 + 2
+
+
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_first_reading_takes_about_the_original_lessons_time(locale):
+    counts = {page: word_count(first_reading(lesson_page(page, locale).read_text())) for page in PAGES}
+    assert sum(counts.values()) <= FIRST_READING_LIMIT, f"{locale}: {sum(counts.values())} words, {counts}"
+
+
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_jargon_waits_in_asides_with_a_glossary_entry(locale):
+    terms = {t for entry in load_glossary(ROOT / "data", locale).values() for t in entry.terms}
+    for page in PAGES:
+        text = lesson_page(page, locale).read_text()
+        for word in HIDDEN_JARGON[locale]:
+            assert not re.search(rf"\b{re.escape(word)}", first_reading(text)), f"{page} ({locale}): {word}"
+            if re.search(rf"\b{re.escape(word)}", text):
+                assert word in terms, f"{page} ({locale}) uses {word} without a glossary entry"
+
+
+# What a reader of the original lesson looks for, and must find without opening anything (issue 9).
+ORIGINAL_POINTS = {
+    "en": ["Open Source Initiative", "ten criteria", "training data", "weights", "evaluation code", "fine-tuning code",
+           "training metrics", "OLMo 7B", "open models", "code, mathematics, biology", "cheaper per token",
+           "Artificial Analysis", "HuggingChat", "Llama 2", "human feedback", "ELYZA", "LLaMA Pro",
+           "mixture of experts",
+           "Mixtral", "BioMistral", "OpenMath Mistral", "Technology Innovation Institute", "GPT-3", "75",
+           "FlashAttention", "multi-query attention", "chat", "OpenAssistant", "GPT4All", "no single right answer",
+           "task filter", "Open LLM Leaderboard", "fine-tunes in your field", "what you and your users expect",
+           "model catalog", "Generative AI for Beginners"],
+    "sv": ["Open Source Initiative", "tio kriterier", "träningsdata", "vikter", "utvärderingskod", "finjusteringskod",
+           "träningsmått", "OLMo 7B", "öppna modeller", "kod, matematik, biologi", "billigare per token",
+           "Artificial Analysis", "HuggingChat", "Llama 2", "mänsklig återkoppling", "ELYZA", "LLaMA Pro",
+           "mixture of experts", "Mixtral", "BioMistral", "OpenMath Mistral", "Technology Innovation Institute",
+           "GPT-3", "75", "FlashAttention", "multi-query attention", "chatt", "OpenAssistant", "GPT4All",
+           "inget enda rätt svar", "uppgiftsfilter", "Open LLM Leaderboard", "finjusterade modeller för ditt område",
+           "vad du och dina användare förväntar er", "modellkatalog", "Generative AI for Beginners"],
+}
+
+
+@pytest.mark.parametrize("locale", ["en", "sv"])
+def test_every_point_of_the_original_is_in_the_first_reading(locale):
+    text = "\n".join(first_reading(lesson_page(page, locale).read_text()) for page in PAGES)
+    missing = [point for point in ORIGINAL_POINTS[locale] if point not in text]
+    assert not missing, f"{locale}: the first reading lost {missing}"
+    # Every correction of the original is a visible note, not an aside.
+    note = {"en": '!!! note "Correction"', "sv": '!!! note "Rättelse"'}[locale]
+    assert sum(lesson_page(page, locale).read_text().count(note) for page in PAGES) >= 8
