@@ -16,11 +16,11 @@ _HUB_HOST = re.compile(r"^https?://(www\.)?huggingface\.co(/|$)", re.IGNORECASE)
 
 
 def rule_problems(rule: schema.Rule, model: schema.Model, base: schema.Model | None,
-                  gated: bool) -> list[tuple[str, str, str]]:
-    """How ``model`` breaks ``rule``: (component, field, message) triples; empty when it obeys.
+                  gated: bool) -> list[tuple[str, str, str, str]]:
+    """How ``model`` breaks ``rule``: (component, field, message, advice) tuples; empty when it obeys.
 
     ``base`` is the model's base_model entry (None without one); ``gated`` whether its Hub snapshot
-    says the repository is gated.
+    says the repository is gated. The message says what is wrong, the advice what a contributor can do.
     """
     check = rule.check
     if check is None or model.kind not in check.kinds:
@@ -30,20 +30,27 @@ def rule_problems(rule: schema.Rule, model: schema.Model, base: schema.Model | N
         comp = model.components.get(key)
         if comp is None or comp.level not in check.levels:
             continue
-        if check.allowed_levels is not None and comp.level not in check.allowed_levels:
-            found.append((key, "level", f"level '{comp.level}' breaks the rule; allowed: "
-                                        + ", ".join(check.allowed_levels)))
+        level = comp.level
+        if check.allowed_levels is not None and level not in check.allowed_levels:
+            allowed = " or ".join(check.allowed_levels)
+            found.append((key, "level", f"a {model.kind} model's {key} is {allowed}, not '{level}'",
+                          f"set level: {check.allowed_levels[0]}" if len(check.allowed_levels) == 1
+                          else f"set level to one of {allowed}"))
         if check.evidence_matches is not None and not any(
                 re.search(pattern, url) for pattern in check.evidence_matches for url in comp.evidence):
-            found.append((key, "evidence", f"level '{comp.level}' needs evidence the rule accepts; "
-                                           "no link matches its patterns"))
+            found.append((key, "evidence", f"'{level}' needs a link of a kind the rule accepts, and none of the "
+                                           f"{len(comp.evidence)} link(s) given is one",
+                          "cite such a link (the rule's evidence_matches lists them), or lower the level"))
         if check.evidence_beyond_base and base is not None and key in base.components \
                 and set(comp.evidence) <= set(base.components[key].evidence):
-            found.append((key, "evidence", f"level '{comp.level}' rests only on evidence inherited from "
-                                           f"'{base.id}'"))
+            found.append((key, "evidence", f"'{level}' rests only on links that its base model '{base.id}' "
+                                           "already cites",
+                          "cite this release's own logs or checkpoints, or make the level partial"))
         if check.evidence_off_gated_hub and gated and all(_HUB_HOST.match(url) for url in comp.evidence):
-            found.append((key, "evidence", f"level '{comp.level}' but the Hub repository is gated and every "
-                                           "link points at huggingface.co"))
+            found.append((key, "evidence", f"'{level}' but the Hub repository is gated and every link points "
+                                           "at huggingface.co",
+                          "cite the developer's ungated copy (a direct download or torrent), or make the level "
+                          "partial"))
     return found
 
 
@@ -54,10 +61,10 @@ def check_rules(criteria: schema.Criteria, models: dict[str, schema.Model], docu
     for model_id, model in sorted(models.items()):
         base = models.get(model.base_model) if model.base_model else None
         for rule in criteria.rules:
-            for key, field, message in rule_problems(rule, model, base, model_id in gated):
+            for key, field, message, advice in rule_problems(rule, model, base, model_id in gated):
                 problems.append(documents[model_id].problem(
                     ("components", key, field), f"{message} (rule '{rule.key}')",
-                    f"see the rule in data/criteria.yml: {rule.title}"))
+                    f"{advice}; the rule, in data/criteria.yml: {rule.title}"))
     return problems
 
 

@@ -2,9 +2,12 @@
 
 Every ``tests/bad_entries/<failure>.yml`` is dropped into a copy of the synthetic catalog, at
 ``data/models/demo/demo-org__Bad-1B.yml`` unless its header says ``# target: <path under data/>``
-(``# pad-to: N`` pads it with comment lines to N bytes). Validation must then print exactly the
-text in ``<failure>.expect``. Set UPDATE_BAD_ENTRIES=1 to rewrite the .expect files after an
-intended change of wording, and review the diff.
+(``# pad-to: N`` pads it with comment lines to N bytes). A case about a judgement rule turns it on
+with ``# rule: <key>``, copied from the real data/criteria.yml (the synthetic catalog has no rules);
+``# remove: <path under data/>`` deletes a synthetic file that would break the rule as well, and
+``# gated-on-hub: <model id>`` writes a Hub snapshot saying that repository is gated. Validation
+must then print exactly the text in ``<failure>.expect``. Set UPDATE_BAD_ENTRIES=1 to rewrite the
+.expect files after an intended change of wording, and review the diff.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from hypothesis import strategies as st
 from generator.catalog import load_catalog
 from generator.cli import cli
 from generator.errors import CatalogError
+from generator.schema import HubSnapshot
+from generator.snapshots import save_snapshot
 
 HERE = Path(__file__).resolve().parent
+REAL_CRITERIA = HERE.parent / "data" / "criteria.yml"
 CASES = HERE / "bad_entries"
 CATALOG = HERE / "fixtures" / "catalog"
 SEED = HERE / "fixtures" / "valid-entry.yml"
@@ -36,7 +42,7 @@ def directives(raw: bytes) -> dict[str, str]:
     """The ``# name: value`` lines at the top of a case (its first line is its description)."""
     found = {}
     for line in raw.decode("utf-8", "replace").splitlines()[1:]:
-        match = re.match(r"^# (target|pad-to): (.+)$", line)
+        match = re.match(r"^# (target|pad-to|rule|remove|gated-on-hub): (.+)$", line)
         if not match:
             break
         found[match.group(1)] = match.group(2).strip()
@@ -50,6 +56,19 @@ def validate(data: Path) -> str:
     except CatalogError as exc:
         return "\n".join(str(p) for p in exc.problems)
     return "\n".join(str(p) for p in catalog.warnings) or "valid"
+
+
+def prepare(data: Path, options: dict[str, str]) -> None:
+    """Set up the synthetic catalog as a case's directives ask, before the case is dropped in."""
+    if "rule" in options:
+        [rule] = [r for r in yaml.safe_load(REAL_CRITERIA.read_text(encoding="utf-8"))["rules"]
+                  if r["key"] == options["rule"]]
+        with (data / "criteria.yml").open("a", encoding="utf-8") as criteria:
+            criteria.write("\n" + yaml.safe_dump({"rules": [rule]}, allow_unicode=True, sort_keys=False))
+    if "remove" in options:
+        (data / options["remove"]).unlink()
+    if "gated-on-hub" in options:
+        save_snapshot(data, HubSnapshot(id=options["gated-on-hub"], gated="manual", fetched="2025-03-21"))
 
 
 def drop(data: Path, raw: bytes, target: str) -> None:
@@ -79,6 +98,7 @@ def test_bad_entry(fixture_catalog, name):
     options = directives(raw)
     if "pad-to" in options:
         raw += b"# padding\n" * ((int(options["pad-to"]) - len(raw)) // 10 + 1)
+    prepare(fixture_catalog, options)
     drop(fixture_catalog, raw, options.get("target", DEFAULT_TARGET))
     report = validate(fixture_catalog)
     expect = CASES / f"{name}.expect"

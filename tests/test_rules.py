@@ -34,7 +34,7 @@ def model(kind: str = "base", base_model: str | None = None, model_id: str = "de
 
 
 def broken(rule: str, subject: Model, base: Model | None = None, gated: bool = False) -> list[str]:
-    return [field for _, field, _ in rule_problems(RULES[rule], subject, base, gated)]
+    return [field for _, field, *_ in rule_problems(RULES[rule], subject, base, gated)]
 
 
 def test_every_rule_has_words_in_both_languages_and_a_worked_example_below():
