@@ -70,9 +70,11 @@ def test_eosai_rank_follows_the_index_score(config):
     entries, skipped = read_eosai(TRACKERS / "osai-index", config[0].eosai)
     assert not skipped
     ranks = {e.id: (e.rank, e.ranked) for e in entries}
-    # All six are text systems; OLMo opens the most dimensions, Llama 3 the fewest.
-    assert ranks["OLMo"] == (1, 6)
-    assert ranks["llama-3-instruct"] == (6, 6)
+    # All eight are text systems; OLMo opens the most dimensions, Llama 3 the fewest, and
+    # Falcon and Mistral NeMo share a score and so a rank.
+    assert ranks["OLMo"] == (1, 8)
+    assert ranks["llama-3-instruct"] == (8, 8)
+    assert ranks["Falcon"] == ranks["mistral-nemo"] == (6, 8)
 
 
 def test_mot_licences_map_onto_levels_falcon_40b(config):
@@ -145,6 +147,25 @@ def test_eosai_matches_end_and_base_names(imported):
     assert trackers.by_model["LLM360/Amber"]["eosai"].part == "base"
     # Claire is OpenLLM-France's fine-tune of Falcon-7B: a third party's entry says nothing about Falcon-7B.
     assert "eosai" not in trackers.by_model.get("tiiuae/falcon-7b", {})
+
+
+def test_eosai_link_to_the_base_model_reads_only_the_base(imported):
+    _, _, trackers = imported
+    # The index's Phi entry links to microsoft/phi-4 but describes Phi-4-reasoning, built on it:
+    # phi-4 gets the base model's dimensions only, and the family page shows Phi-4-reasoning.
+    view = trackers.by_model["microsoft/phi-4"]["eosai"]
+    assert (view.entry.id, view.part) == ("Phi", "base")
+    assert set(view.components) == {"training_data", "weights"}
+    assert [e.id for e in trackers.family_latest["phi"]] == ["Phi"]
+
+
+def test_curated_match_names_both_sides_of_an_entry(imported):
+    _, report, trackers = imported
+    # Mistral NeMo's entry names no Hub repository and calls the models Mistral-NeMo-12B-*.
+    end = trackers.by_model["mistralai/Mistral-Nemo-Instruct-2407"]["eosai"]
+    base = trackers.by_model["mistralai/Mistral-Nemo-Base-2407"]["eosai"]
+    assert (end.entry.id, end.part, base.entry.id, base.part) == ("mistral-nemo", "end", "mistral-nemo", "base")
+    assert not [n for n in report.notes if "mistral-nemo" in n]
 
 
 # ---- the disagreement rule, with worked examples from the real snapshots ---------------------
@@ -241,7 +262,7 @@ def test_cli_imports_and_reports(tmp_path, project):
     result = run_cli("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
                      "--mot-commit", MOT_COMMIT, cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "Imported 6 EOSAI and 6 MOT entries" in result.stdout
+    assert "Imported 8 EOSAI and 6 MOT entries" in result.stdout
     again = run_cli("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
                     "--mot-commit", MOT_COMMIT, cwd=project)
     assert "0 file(s) written" in again.stdout
