@@ -191,6 +191,56 @@ def test_disagreements_of_falcon_40b(imported):
     assert "tiiuae/falcon-40b" in trackers.disagreeing()
 
 
+# ---- who we think is right (data/trackers/verdicts.yml) ----------------------------------------
+
+def test_verdicts_settle_disagreements_on_the_pages(catalog):
+    from generator.openness import assess_catalog
+    from generator.render import render_pages
+
+    trackers = load_trackers(ROOT / "data", catalog)
+    assert trackers.stale == []  # every committed verdict speaks of a current disagreement
+    # The issue's example: the MOT records Falcon-40B's Apache-2.0 weights as unlicensed.
+    verdict = trackers.by_model["tiiuae/falcon-40b"]["mot"].verdicts["weights"]
+    assert verdict.right == "ours" and "https://huggingface.co/tiiuae/falcon-40b" in verdict.evidence
+    pages = render_pages(catalog, assess_catalog(catalog), ROOT / "templates", trackers=trackers)
+    shown = "We think our level is right:</strong> <span>" + verdict.reason.replace("'", "&#39;")
+    for page in ("trackers.md", "models/tiiuae__falcon-40b.md"):
+        assert shown in pages[page], page
+    # A disagreement without a verdict says so on /trackers/.
+    assert "not settled yet" in pages["trackers.md"]
+
+
+def test_a_verdict_whose_disagreement_is_gone_is_named_by_the_import(imported):
+    root, report, trackers = imported
+    # The fixtures hold a few entries only: Falcon-40B's disagreements remain, Qwen1.5-7B's are gone.
+    assert "weights" in trackers.by_model["tiiuae/falcon-40b"]["mot"].verdicts
+    assert "Qwen/Qwen1.5-7B" not in trackers.by_model
+    gone = [n for n in report.notes if "Qwen/Qwen1.5-7B" in n]
+    assert len(gone) == 1 and gone[0].startswith("data/trackers/verdicts.yml:") and "delete the verdict" in gone[0]
+
+
+def test_a_bad_verdict_is_reported_with_its_place(project, catalog):
+    from generator.errors import CatalogError
+
+    (project / "data" / "trackers" / "verdicts.yml").write_text(
+        "verdicts:\n"
+        "  - {model: tiiuae/falcon-40b, source: mot, component: wieghts, right: ours, reason: x,\n"
+        "     evidence: [https://huggingface.co/tiiuae/falcon-40b]}\n"
+        "  - model: tiiuae/falcon-40b\n"
+        "    source: mot\n"
+        "    component: weights\n"
+        "    right: maybe\n"
+        "    reason: x\n"
+        "    evidence: [javascript:alert(1)]\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_trackers(project / "data", catalog)
+    found = {(p.path, p.line, p.field): p.message for p in caught.value.problems}
+    assert ("data/trackers/verdicts.yml", 7, "verdicts.1.right") in found
+    assert any(key[2] == "verdicts.1.evidence.0" and key[1] == 9 for key in found)
+    component = [p for p in caught.value.problems if p.field == "verdicts.0.component"]
+    assert component and "'wieghts' is not a component" in component[0].message
+
+
 # ---- bad tracker files, and writing only what changed -----------------------------------------
 
 def copy_trackers(tmp_path: Path) -> tuple[Path, Path]:
