@@ -168,6 +168,18 @@ def test_curated_match_names_both_sides_of_an_entry(imported):
     assert not [n for n in report.notes if "mistral-nemo" in n]
 
 
+def test_family_latest_line_for_an_entry_we_have_is_ignored_and_named(tmp_path, project, catalog):
+    eosai_dir, mot_dir = copy_trackers(tmp_path)
+    matches = project / "data" / "trackers" / "matches.yml"
+    matches.write_text(matches.read_text(encoding="utf-8").replace(
+        "family_latest:\n", "family_latest:\n  - {entry: llama-3-instruct, family: llama-3}\n"), encoding="utf-8")
+    report = import_trackers(project / "data", eosai_dir, mot_dir, catalog, "5a388e8", MOT_COMMIT)
+    trackers = load_trackers(project / "data", catalog)
+    # Its end model is one of ours, so it judges that model and is not "a newer release".
+    assert "llama-3" not in trackers.family_latest
+    assert any("family_latest names llama-3-instruct" in note for note in report.notes)
+
+
 # ---- the disagreement rule, with worked examples from the real snapshots ---------------------
 
 def test_disagreement_rule(config, catalog):
