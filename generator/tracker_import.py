@@ -22,7 +22,15 @@ from generator.files import write_if_changed
 from generator.schema import TrackerComponent, TrackerEntry, TrackerSource, _check_url
 from generator.source import YamlProblem, read_yaml
 from generator.tracker_match import match_entries
-from generator.trackers import SOURCE_FILE, EosaiMapping, MotMapping, load_config, trackers_dir
+from generator.trackers import (
+    SOURCE_FILE,
+    EosaiMapping,
+    MotMapping,
+    load_config,
+    load_trackers,
+    load_verdicts,
+    trackers_dir,
+)
 
 HEADER = ("# Written by `openmodels trackers import` from a snapshot of the tracker named below; do not edit\n"
           "# by hand. Levels are the tracker's findings mapped onto ours by data/trackers/mapping.yml.\n")
@@ -312,10 +320,11 @@ def import_trackers(data_dir: Path, eosai_dir: Path, mot_dir: Path, catalog,
                     eosai_commit: str | None = None, mot_commit: str | None = None) -> ImportReport:
     """Read both trackers, match their entries with ``catalog`` and write data/trackers/.
 
-    Raises CatalogError for a bad mapping.yml or matches.yml and TrackerImportError when a folder is
+    Raises CatalogError for a bad mapping.yml, matches.yml or verdicts.yml and TrackerImportError when a folder is
     not a tracker checkout; nothing is written in either case.
     """
     mapping, matches = load_config(data_dir)
+    load_verdicts(data_dir, catalog.criteria.keys)
     for folder in (eosai_dir, mot_dir):
         if not Path(folder).is_dir():
             raise TrackerImportError(f"{folder} is not a folder")
@@ -340,4 +349,6 @@ def import_trackers(data_dir: Path, eosai_dir: Path, mot_dir: Path, catalog,
         report.skipped.extend(skipped)
     for source, (meta, matched, skipped) in layers.items():
         write_layer(data_dir, source, meta, matched, skipped, report)
+    # Verdicts speak of disagreements, which the new matches may have changed.
+    report.notes.extend(load_trackers(data_dir, catalog).stale)
     return report

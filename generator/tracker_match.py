@@ -42,15 +42,14 @@ def match_entries(source: str, entries: list[TrackerEntry], catalog, matches: Ma
     for entry in entries:
         found: list[TrackerMatch] = []
         if entry.hub_id and entry.hub_id.lower() in ids:
-            found.append(TrackerMatch(model=ids[entry.hub_id.lower()], view="end" if source == "eosai" else "release",
-                                      how="hub"))
+            found.append(TrackerMatch(model=ids[entry.hub_id.lower()], view=_hub_view(source, entry), how="hub"))
         elif source == "eosai" and not entry.hub_id and named(entry.end_model):
             found.append(TrackerMatch(model=named(entry.end_model), view="end", how="name"))
         # A base model counts only when its own organisation released the entry's end model.
         org = (entry.hub_id or (found[0].model if found else "")).split("/")[0].lower()
         base = named(entry.base_model) if source == "eosai" else None
         if base and org and (entry.base_model or "").lower() != (entry.end_model or "").lower() \
-                and base.split("/")[0].lower() == org:
+                and base.split("/")[0].lower() == org and all(f.model != base for f in found):
             found.append(TrackerMatch(model=base, view="base", how="name"))
         for cm in matches.match:
             if cm.source == source and cm.entry == entry.id and cm.model in catalog.models:
@@ -71,6 +70,11 @@ def match_entries(source: str, entries: list[TrackerEntry], catalog, matches: Ma
         chosen.setdefault(entry.id, []).append(match)
     family = {f.entry: f.family for f in matches.family_latest if f.family in catalog.families} \
         if source == "eosai" else {}
+    for entry_id, match_list in sorted(chosen.items()):
+        ends = [f.model for f in match_list if f.view == "end"]
+        if entry_id in family and ends:
+            report.notes.append(f"matches.yml: family_latest names {entry_id}, which describes {ends[0]} of the "
+                                "catalog; the line is ignored and can go")
     result = []
     for entry in entries:
         found = sorted(chosen.get(entry.id, []), key=lambda f: (f.model, f.view))
@@ -78,6 +82,17 @@ def match_entries(source: str, entries: list[TrackerEntry], catalog, matches: Ma
         result.append(entry.model_copy(update={"matches": found, "family": latest}))
     report.matched[source] = len({f.model for e in result for f in e.matches})
     return result
+
+
+def _hub_view(source: str, entry: TrackerEntry) -> str:
+    """Which side of the entry the Hub repository it links to is. The index sometimes links to the
+    base model (its Phi entry links to phi-4 and describes Phi-4-reasoning): then the repository
+    is the entry's base model, and only the base model's dimensions describe it."""
+    if source != "eosai":
+        return "release"
+    name = entry.hub_id.split("/", 1)[1].lower() if entry.hub_id else ""
+    base, end = (entry.base_model or "").lower(), (entry.end_model or "").lower()
+    return "base" if name == base and name != end else "end"
 
 
 def _newest_first(date: str | None) -> tuple:

@@ -4,7 +4,8 @@
 under ``data/trackers/<source>/``. This module reads those files back for the build, pairs each
 model with the entries that describe it, and applies the disagreement rule of
 ``data/trackers/mapping.yml``. Like the Hub snapshots, the layer sits beside the curated files and
-is never edited by hand; the two curated files beside it are ``mapping.yml`` and ``matches.yml``.
+is never edited by hand; the curated files beside it are ``mapping.yml``, ``matches.yml`` and
+``verdicts.yml`` (who we think is right where a tracker disagrees with us).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from generator.errors import CatalogError, Problem
 from generator.messages import validate_as
-from generator.schema import Criteria, Level, RepoId, Slug, TrackerComponent, TrackerEntry, TrackerSource, Url
-from generator.source import YamlProblem, read_yaml
+from generator.schema import Criteria, Level, RepoId, Slug, Text, TrackerComponent, TrackerEntry, TrackerSource, Url
+from generator.source import Document, YamlProblem, read_yaml
 
 TRACKERS_DIR = "trackers"
 SOURCES = ("eosai", "mot")
 SOURCE_FILE = "_source.yml"
+VERDICTS_FILE = "verdicts.yml"
 
 
 class _Config(BaseModel):
@@ -127,6 +129,30 @@ class Matches(_Config):
     family_latest: list[FamilyLatest] = Field(default_factory=list)
 
 
+class Verdict(_Config):
+    """Who we think is right where a tracker disagrees with us on one component of one model."""
+
+    model: RepoId
+    """Our model, by its Hub id."""
+    source: Literal["eosai", "mot"]
+    """The tracker that disagrees with us."""
+    component: StrictStr
+    """The component they disagree on: one of the keys of data/criteria.yml."""
+    right: Literal["ours", "tracker", "both"]
+    """ours: our level stands and the tracker's entry is mistaken or out of date; tracker: the tracker
+    is right and our level needs changing; both: the two readings hold, because the rubrics differ."""
+    reason: Text
+    """One sentence in our own words saying why, in English."""
+    evidence: list[Url] = Field(min_length=1, max_length=6)
+    """The pages that show it: from our model file or from the tracker's own links."""
+
+
+class Verdicts(_Config):
+    """The contents of data/trackers/verdicts.yml."""
+
+    verdicts: list[Verdict] = Field(default_factory=list)
+
+
 def trackers_dir(data_dir: Path) -> Path:
     return Path(data_dir) / TRACKERS_DIR
 
@@ -161,6 +187,8 @@ class View:
     part: str
     components: dict[str, TrackerComponent]
     disagrees: tuple[str, ...]
+    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    """Per disagreeing component, who we think is right, where verdicts.yml says so."""
 
 
 @dataclass
@@ -174,6 +202,8 @@ class Trackers:
     """Per model id, per source, that tracker's view."""
     family_latest: dict[str, list[TrackerEntry]] = field(default_factory=dict)
     """Per family id, EOSAI entries that describe a newer release of the family."""
+    stale: list[str] = field(default_factory=list)
+    """Verdicts of verdicts.yml on disagreements that no longer exist, as notes for curators."""
 
     def info(self, source: str) -> SourceInfo:
         return getattr(self.mapping, source)
@@ -243,7 +273,59 @@ def load_trackers(data_dir: Path, catalog) -> Trackers:
                     source, entry, match.view, components, tuple(k for k in keys if k in against))
             if entry.family and entry.family in catalog.families:
                 result.family_latest.setdefault(entry.family, []).append(entry)
+    _add_verdicts(Path(data_dir), result, catalog)
     return result
+
+
+
+def load_verdicts(data_dir: Path, keys: list[str]) -> tuple[Document | None, Verdicts]:
+    """data/trackers/verdicts.yml, checked on its own (``keys``: our components); raises CatalogError
+    with each problem's place. Without the file there are no verdicts."""
+    path = trackers_dir(data_dir) / VERDICTS_FILE
+    if not path.exists():
+        return None, Verdicts()
+    try:
+        doc = read_yaml(path, path.relative_to(Path(data_dir).parent).as_posix())
+    except YamlProblem as exc:
+        raise CatalogError([exc.problem]) from None
+    problems: list[Problem] = []
+    raw = doc.data.get("verdicts") if isinstance(doc.data, dict) else None
+    if not isinstance(raw, list) or set(doc.data) != {"verdicts"}:
+        validate_as(doc, Verdicts, problems)  # says what is wrong with the file's shape
+        raise CatalogError(problems or [doc.problem((), "expected 'verdicts:' with a list of verdicts")])
+    # Each verdict on its own, so that one bad verdict does not hide the problems of the others.
+    found = [(i, validate_as(doc, Verdict, problems, ("verdicts", i))) for i in range(len(raw))]
+    seen: set[tuple[str, str, str]] = set()
+    for i, v in found:
+        if v is None:
+            continue
+        if v.component not in keys:
+            problems.append(doc.problem(("verdicts", i, "component"), f"'{v.component}' is not a component",
+                                        "one of: " + ", ".join(keys)))
+        elif (v.model, v.source, v.component) in seen:
+            problems.append(doc.problem(("verdicts", i), f"a second verdict on {v.component} of {v.model} by "
+                                        f"{v.source}", "keep one"))
+        seen.add((v.model, v.source, v.component))
+    if problems:
+        raise CatalogError(sorted(problems))
+    return doc, Verdicts(verdicts=[v for _, v in found if v is not None])
+
+
+def _add_verdicts(data_dir: Path, result: Trackers, catalog) -> None:
+    """Attach each verdict of verdicts.yml to the disagreement it settles.
+
+    A verdict on a model or disagreement that is gone (a level changed, a model was removed, or the
+    import matched differently) is not shown; it is listed in ``result.stale`` for the import to
+    report, as matches.yml's lines are, so that merging data never breaks the build."""
+    doc, verdicts = load_verdicts(data_dir, catalog.criteria.keys)
+    for i, v in enumerate(verdicts.verdicts):
+        view = result.by_model.get(v.model, {}).get(v.source)
+        if view is not None and v.component in view.disagrees:
+            view.verdicts[v.component] = v
+        elif doc is not None:
+            result.stale.append(f"{doc.display}:{doc.where(('verdicts', i))[0]}: the verdict on {v.component} of "
+                                f"{v.model}: {v.source} no longer disagrees with us there, or the model is gone; "
+                                "delete the verdict")
 
 
 LLM_TYPES = {"eosai": {"text", "code"}, "mot": {"language", "code", "multimodal", ""}}
@@ -259,7 +341,8 @@ def tracker_pages(catalog, trackers: Trackers | None) -> dict:
     disagreements = []
     for model_id in sorted(trackers.disagreeing(), key=lambda m: catalog.models[m].name.lower()):
         model = catalog.models[model_id]
-        rows = [{"key": k, "source": s, "view": v, "theirs": v.components[k], "ours": model.components[k]}
+        rows = [{"key": k, "source": s, "view": v, "theirs": v.components[k], "ours": model.components[k],
+                 "verdict": v.verdicts.get(k)}
                 for k in catalog.criteria.keys for s, v in sorted(trackers.by_model[model_id].items())
                 if k in v.disagrees]
         disagreements.append({"model": model, "rows": rows})

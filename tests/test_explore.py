@@ -97,10 +97,16 @@ def expected_ids(models: list[dict], families, query: str) -> list[str]:
             params.get("mof", v["mof_class"] or "none") == (v["mof_class"] or "none"),
             "min_score" not in params or (m["score"] is not None and m["score"] * 100 >= float(params["min_score"])),
             all(term in text for term in params.get("q", "").lower().split()),
+            params.get("disagrees") != "1" or bool(disagreeing([m])),
         ]
         if all(checks):
             kept.append(m["id"])
     return kept
+
+
+def disagreeing(models: list[dict]) -> list[str]:
+    """The models on which some tracker disagrees with us, as api/models.json records it."""
+    return [m["id"] for m in models if any(t["disagrees"] for t in m.get("trackers", {}).values())]
 
 
 def rendered_order(page) -> list[str]:
@@ -108,7 +114,8 @@ def rendered_order(page) -> list[str]:
 
 
 FILTERS = ["family=olmo", "kind=chat", "license=Apache-2.0", "lesson=1", "osaid=likely", "mof=none", "min_score=50",
-           "q=meta", "q=llama%20instruct", "osi=1&kind=base&min_score=40", "family=llama-2&osaid=likely"]
+           "q=meta", "q=llama%20instruct", "disagrees=1", "osi=1&kind=base&min_score=40", "disagrees=1&kind=base",
+           "family=llama-2&osaid=likely"]
 
 
 @pytest.mark.parametrize("lang", ["en", "sv"])
@@ -158,6 +165,42 @@ def test_controls_show_the_url_state_and_reload_restores_it(watched, site_url, m
     w.page.get_by_role("button", name="Clear filters").click()
     w.page.wait_for_function("() => !location.search")
     assert len(w.page.evaluate(VISIBLE_IDS)) == len(models)
+
+
+def test_disagrees_filter_from_the_keyboard_with_count_url_and_reset(watched, site_url, models, families):
+    """The rows the filter keeps are exactly the models whose trackers.*.disagrees is non-empty."""
+    w = watched()
+    w.page.goto(f"{site_url}/explore/?family=granite")
+    box = w.page.get_by_role("checkbox", name="Disagrees with a tracker")
+    box.focus()
+    w.page.keyboard.press("Space")
+    assert box.is_checked()
+    w.page.wait_for_function("() => new URLSearchParams(location.search).get('disagrees') === '1'")
+    granite = expected_ids(models, families, "family=granite&disagrees=1")
+    assert sorted(w.page.evaluate(VISIBLE_IDS)) == sorted(granite)
+    w.page.get_by_role("combobox", name="Family").select_option("")
+    wanted = disagreeing(models)
+    assert 0 < len(wanted) < len(models)
+    assert sorted(w.page.evaluate(VISIBLE_IDS)) == sorted(wanted)
+    count = w.page.locator("#om-explore-count")
+    assert count.get_attribute("aria-live") == "polite"
+    assert count.inner_text() == f"{len(wanted)} of {len(models)} models"
+    assert parse_qs(urlsplit(w.page.url).query) == {"disagrees": ["1"]}
+    # The rows carry what the filter reads, rendered at build time.
+    marked = w.page.eval_on_selector_all(ROWS, "rows => rows.filter(r => r.dataset.disagrees === '1')"
+                                               ".map(r => r.dataset.modelId)")
+    assert sorted(marked) == sorted(wanted)
+    w.page.reload()
+    assert w.page.get_by_role("checkbox", name="Disagrees with a tracker").is_checked()
+    assert sorted(w.page.evaluate(VISIBLE_IDS)) == sorted(wanted)
+    w.page.get_by_role("button", name="Clear filters").click()
+    w.page.wait_for_function("() => !location.search")
+    assert not w.page.get_by_role("checkbox", name="Disagrees with a tracker").is_checked()
+    assert len(w.page.evaluate(VISIBLE_IDS)) == len(models)
+    # In Swedish too.
+    w.page.goto(f"{site_url}/sv/explore/?disagrees=1")
+    assert w.page.get_by_role("checkbox", name="Oenig med en granskare").is_checked()
+    assert sorted(w.page.evaluate(VISIBLE_IDS)) == sorted(wanted)
 
 
 def stable_sort(ids: list[str], key, descending: bool) -> list[str]:

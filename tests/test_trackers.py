@@ -70,9 +70,11 @@ def test_eosai_rank_follows_the_index_score(config):
     entries, skipped = read_eosai(TRACKERS / "osai-index", config[0].eosai)
     assert not skipped
     ranks = {e.id: (e.rank, e.ranked) for e in entries}
-    # All six are text systems; OLMo opens the most dimensions, Llama 3 the fewest.
-    assert ranks["OLMo"] == (1, 6)
-    assert ranks["llama-3-instruct"] == (6, 6)
+    # All eight are text systems; OLMo opens the most dimensions, Llama 3 the fewest, and
+    # Falcon and Mistral NeMo share a score and so a rank.
+    assert ranks["OLMo"] == (1, 8)
+    assert ranks["llama-3-instruct"] == (8, 8)
+    assert ranks["Falcon"] == ranks["mistral-nemo"] == (6, 8)
 
 
 def test_mot_licences_map_onto_levels_falcon_40b(config):
@@ -147,6 +149,37 @@ def test_eosai_matches_end_and_base_names(imported):
     assert "eosai" not in trackers.by_model.get("tiiuae/falcon-7b", {})
 
 
+def test_eosai_link_to_the_base_model_reads_only_the_base(imported):
+    _, _, trackers = imported
+    # The index's Phi entry links to microsoft/phi-4 but describes Phi-4-reasoning, built on it:
+    # phi-4 gets the base model's dimensions only, and the family page shows Phi-4-reasoning.
+    view = trackers.by_model["microsoft/phi-4"]["eosai"]
+    assert (view.entry.id, view.part) == ("Phi", "base")
+    assert set(view.components) == {"training_data", "weights"}
+    assert [e.id for e in trackers.family_latest["phi"]] == ["Phi"]
+
+
+def test_curated_match_names_both_sides_of_an_entry(imported):
+    _, report, trackers = imported
+    # Mistral NeMo's entry names no Hub repository and calls the models Mistral-NeMo-12B-*.
+    end = trackers.by_model["mistralai/Mistral-Nemo-Instruct-2407"]["eosai"]
+    base = trackers.by_model["mistralai/Mistral-Nemo-Base-2407"]["eosai"]
+    assert (end.entry.id, end.part, base.entry.id, base.part) == ("mistral-nemo", "end", "mistral-nemo", "base")
+    assert not [n for n in report.notes if "mistral-nemo" in n]
+
+
+def test_family_latest_line_for_an_entry_we_have_is_ignored_and_named(tmp_path, project, catalog):
+    eosai_dir, mot_dir = copy_trackers(tmp_path)
+    matches = project / "data" / "trackers" / "matches.yml"
+    matches.write_text(matches.read_text(encoding="utf-8").replace(
+        "family_latest:\n", "family_latest:\n  - {entry: llama-3-instruct, family: llama-3}\n"), encoding="utf-8")
+    report = import_trackers(project / "data", eosai_dir, mot_dir, catalog, "5a388e8", MOT_COMMIT)
+    trackers = load_trackers(project / "data", catalog)
+    # Its end model is one of ours, so it judges that model and is not "a newer release".
+    assert "llama-3" not in trackers.family_latest
+    assert any("family_latest names llama-3-instruct" in note for note in report.notes)
+
+
 # ---- the disagreement rule, with worked examples from the real snapshots ---------------------
 
 def test_disagreement_rule(config, catalog):
@@ -168,6 +201,56 @@ def test_disagreements_of_falcon_40b(imported):
     _, _, trackers = imported
     assert trackers.by_model["tiiuae/falcon-40b"]["mot"].disagrees == ("weights", "license")
     assert "tiiuae/falcon-40b" in trackers.disagreeing()
+
+
+# ---- who we think is right (data/trackers/verdicts.yml) ----------------------------------------
+
+def test_verdicts_settle_disagreements_on_the_pages(catalog):
+    from generator.openness import assess_catalog
+    from generator.render import render_pages
+
+    trackers = load_trackers(ROOT / "data", catalog)
+    assert trackers.stale == []  # every committed verdict speaks of a current disagreement
+    # The issue's example: the MOT records Falcon-40B's Apache-2.0 weights as unlicensed.
+    verdict = trackers.by_model["tiiuae/falcon-40b"]["mot"].verdicts["weights"]
+    assert verdict.right == "ours" and "https://huggingface.co/tiiuae/falcon-40b" in verdict.evidence
+    pages = render_pages(catalog, assess_catalog(catalog), ROOT / "templates", trackers=trackers)
+    shown = "We think our level is right:</strong> <span>" + verdict.reason.replace("'", "&#39;")
+    for page in ("trackers.md", "models/tiiuae__falcon-40b.md"):
+        assert shown in pages[page], page
+    # A disagreement without a verdict says so on /trackers/.
+    assert "not settled yet" in pages["trackers.md"]
+
+
+def test_a_verdict_whose_disagreement_is_gone_is_named_by_the_import(imported):
+    root, report, trackers = imported
+    # The fixtures hold a few entries only: Falcon-40B's disagreements remain, Qwen1.5-7B's are gone.
+    assert "weights" in trackers.by_model["tiiuae/falcon-40b"]["mot"].verdicts
+    assert "Qwen/Qwen1.5-7B" not in trackers.by_model
+    gone = [n for n in report.notes if "Qwen/Qwen1.5-7B" in n]
+    assert len(gone) == 1 and gone[0].startswith("data/trackers/verdicts.yml:") and "delete the verdict" in gone[0]
+
+
+def test_a_bad_verdict_is_reported_with_its_place(project, catalog):
+    from generator.errors import CatalogError
+
+    (project / "data" / "trackers" / "verdicts.yml").write_text(
+        "verdicts:\n"
+        "  - {model: tiiuae/falcon-40b, source: mot, component: wieghts, right: ours, reason: x,\n"
+        "     evidence: [https://huggingface.co/tiiuae/falcon-40b]}\n"
+        "  - model: tiiuae/falcon-40b\n"
+        "    source: mot\n"
+        "    component: weights\n"
+        "    right: maybe\n"
+        "    reason: x\n"
+        "    evidence: [javascript:alert(1)]\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_trackers(project / "data", catalog)
+    found = {(p.path, p.line, p.field): p.message for p in caught.value.problems}
+    assert ("data/trackers/verdicts.yml", 7, "verdicts.1.right") in found
+    assert any(key[2] == "verdicts.1.evidence.0" and key[1] == 9 for key in found)
+    component = [p for p in caught.value.problems if p.field == "verdicts.0.component"]
+    assert component and "'wieghts' is not a component" in component[0].message
 
 
 # ---- bad tracker files, and writing only what changed -----------------------------------------
@@ -241,7 +324,7 @@ def test_cli_imports_and_reports(tmp_path, project):
     result = run_cli("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
                      "--mot-commit", MOT_COMMIT, cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "Imported 6 EOSAI and 6 MOT entries" in result.stdout
+    assert "Imported 8 EOSAI and 6 MOT entries" in result.stdout
     again = run_cli("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
                     "--mot-commit", MOT_COMMIT, cwd=project)
     assert "0 file(s) written" in again.stdout

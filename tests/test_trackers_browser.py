@@ -64,6 +64,28 @@ def test_trackers_page_lists_coverage_disagreements_and_missing_models(page):
     assert page.locator("nav a[href$='trackers/']").first.count() == 1
 
 
+def test_trackers_page_and_model_page_say_who_we_think_is_right(page):
+    visit(page, "/trackers/")
+    assert page.get_by_role("columnheader", name="Who we think is right").first.is_visible()
+    # The example: the MOT records Falcon-40B's Apache-2.0 weights as unlicensed.
+    reason = page.locator("td", has_text="records them as unlicensed, a data-entry error")
+    assert reason.is_visible() and "We think our level is right" in reason.inner_text()
+    assert reason.locator("a[href='https://huggingface.co/tiiuae/falcon-40b']").count() == 1
+    assert page.get_by_text("not settled yet").first.is_visible()
+    visit(page, "/models/tiiuae__falcon-40b/")
+    warning = page.locator(".admonition.warning", has_text="Disagreements")
+    assert "a data-entry error" in warning.inner_text()
+
+
+def test_explore_credits_the_trackers_its_filter_reads(page):
+    for path, label in (("/explore/", "Disagrees with a tracker"), ("/sv/explore/", "Oenig med en granskare")):
+        visit(page, path)
+        assert page.get_by_label(label).is_visible()
+        assert page.locator(f"a[href='{DOI}']").is_visible()
+        assert page.locator("a[href='https://osai-index.eu/']").first.is_visible()
+        assert page.get_by_text("Copyright 2024 The Model Openness Tool Authors").first.is_visible()
+
+
 def test_swedish_trackers_page(page):
     visit(page, "/sv/trackers/")
     assert page.locator("h1").inner_text().startswith("Vad andra granskare säger")

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var FILTERS = ["q", "family", "kind", "license", "osi", "lesson", "osaid", "mof", "min_score"];
+  var FILTERS = ["q", "family", "kind", "license", "osi", "lesson", "osaid", "mof", "min_score", "disagrees"];
   var lang = document.documentElement.lang || undefined;
 
   /* "{shown} of {total} models" with the values put in. */
@@ -60,6 +60,8 @@
     var boxes = rows.map(function (row) { return row.querySelector(".om-pick input"); });
     var sortKey = "";
     var picks = [];
+    // A site built without tracker data has no "disagrees" control: that filter is left out.
+    var filters = FILTERS.filter(function (name) { return form.elements[name]; });
 
     rows.forEach(function (row, i) { row.dataset.index = String(i); });
     form.hidden = false;
@@ -73,7 +75,7 @@
     /* The URL's state, with values no control offers left out. */
     function readUrl() {
       var params = new URLSearchParams(location.search);
-      FILTERS.forEach(function (name) {
+      filters.forEach(function (name) {
         var control = form.elements[name];
         var value = params.get(name) || "";
         if (control.type === "checkbox") {
@@ -95,7 +97,7 @@
     }
 
     function writeUrl() {
-      var pairs = FILTERS.map(function (name) {
+      var pairs = filters.map(function (name) {
         var control = form.elements[name];
         return [name, control.type === "checkbox" ? (control.checked ? "1" : "") : control.value.trim()];
       });
@@ -109,7 +111,7 @@
       return (!f.family || d.family === f.family) && (!f.kind || d.kind === f.kind) &&
         (!f.license || d.license === f.license) && (!f.osi || d.osi === "1") &&
         (!f.lesson || d.lesson === f.lesson) && (!f.osaid || d.osaid === f.osaid) &&
-        (!f.mof || d.mof === f.mof) &&
+        (!f.mof || d.mof === f.mof) && (!f.disagrees || d.disagrees === "1") &&
         (minScore === null || (d.score !== "" && Number(d.score) * 100 >= minScore)) &&
         terms.every(function (term) { return d.text.indexOf(term) >= 0; });
     }
@@ -133,7 +135,7 @@
 
     function apply() {
       var f = {};
-      FILTERS.forEach(function (name) {
+      filters.forEach(function (name) {
         var control = form.elements[name];
         f[name] = control.type === "checkbox" ? control.checked : control.value.trim();
       });
