@@ -158,11 +158,10 @@ def test_a_broken_listing_falls_back_to_model_info(fake):
     assert len(fake.requests("/api/models/")) == 2
 
 
-@SLOW
 # -- faults -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fault, kind", [("missing", "missing"), ("gated", "gated"), ("malformed", "malformed"),
-                                         (500, "error"), (503, "error"), ("timeout", "error")])
+                                         (500, "error"), (503, "error"), pytest.param("timeout", "error", marks=SLOW)])
 def test_a_failing_model_is_named_and_does_not_stop_the_others(fake, fault, kind):
     fake.timeout_delay = 1.0
     fake.add(synthetic_model("bad/model"))
