@@ -107,8 +107,12 @@ def walk(obj: BaseModel, prefix: str = "") -> Iterator[tuple[str, BaseModel, str
                     yield from walk(item, f"{path}.{item_name}." if item_name else f"{path}.")
 
 
-def places(catalog: Catalog) -> list[Place]:
-    """Every translatable string of ``catalog``, file by file."""
+def places(catalog: Catalog, verdicts: list[BaseModel] | None = None) -> list[Place]:
+    """Every translatable string of ``catalog``, file by file, and of the trackers' ``verdicts`` (read
+    from data/trackers/verdicts.yml when not given; pages pass the very objects they show, because
+    translations are looked up by the object that holds the English)."""
+    from generator.trackers import VERDICTS_FILE, load_verdicts, trackers_dir
+
     def file_name(path: Path) -> str:
         return "data/" + Path(path).relative_to(catalog.root).as_posix()
 
@@ -124,6 +128,10 @@ def places(catalog: Catalog) -> list[Place]:
         add(file_name(catalog.documents["family:" + family_id].path), family)
     for model_id, model in catalog.models.items():
         add(file_name(catalog.documents[model_id].path), model)
+    if verdicts is None:
+        verdicts = load_verdicts(catalog.root, catalog.criteria.keys)[1].verdicts
+    for verdict in verdicts:
+        add(file_name(trackers_dir(catalog.root) / VERDICTS_FILE), verdict, "verdicts.")
     return found
 
 

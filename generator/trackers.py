@@ -12,13 +12,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from generator.errors import CatalogError, Problem
 from generator.messages import validate_as
-from generator.schema import Criteria, Level, RepoId, Slug, Text, TrackerComponent, TrackerEntry, TrackerSource, Url
+from generator.schema import (
+    TRANSLATABLE,
+    Criteria,
+    Level,
+    RepoId,
+    Slug,
+    Text,
+    TrackerComponent,
+    TrackerEntry,
+    TrackerSource,
+    Url,
+)
 from generator.source import Document, YamlProblem, read_yaml
 
 TRACKERS_DIR = "trackers"
@@ -141,8 +152,8 @@ class Verdict(_Config):
     right: Literal["ours", "tracker", "both"]
     """ours: our level stands and the tracker's entry is mistaken or out of date; tracker: the tracker
     is right and our level needs changing; both: the two readings hold, because the rubrics differ."""
-    reason: Text
-    """One sentence in our own words saying why, in English."""
+    reason: Annotated[Text, TRANSLATABLE]
+    """One sentence in our own words saying why, in English (translated in the data catalogs)."""
     evidence: list[Url] = Field(min_length=1, max_length=6)
     """The pages that show it: from our model file or from the tracker's own links."""
 
@@ -204,6 +215,8 @@ class Trackers:
     """Per family id, EOSAI entries that describe a newer release of the family."""
     stale: list[str] = field(default_factory=list)
     """Verdicts of verdicts.yml on disagreements that no longer exist, as notes for curators."""
+    verdicts: list[Verdict] = field(default_factory=list)
+    """Every verdict of verdicts.yml, shown or not: the objects whose reasons the data catalogs translate."""
 
     def info(self, source: str) -> SourceInfo:
         return getattr(self.mapping, source)
@@ -318,6 +331,7 @@ def _add_verdicts(data_dir: Path, result: Trackers, catalog) -> None:
     import matched differently) is not shown; it is listed in ``result.stale`` for the import to
     report, as matches.yml's lines are, so that merging data never breaks the build."""
     doc, verdicts = load_verdicts(data_dir, catalog.criteria.keys)
+    result.verdicts = verdicts.verdicts
     for i, v in enumerate(verdicts.verdicts):
         view = result.by_model.get(v.model, {}).get(v.source)
         if view is not None and v.component in view.disagrees:

@@ -20,6 +20,7 @@ from generator.digest import inputs_digest
 from generator.i18n import languages, status
 from generator.prose import data_catalog_path, data_stats, load_strings, places, read_catalog, template_path
 from generator.site import Project, render_docs
+from generator.trackers import Verdicts
 
 OLMO = "data/models/olmo/allenai__OLMo-7B.yml"
 NOTE = f"{OLMO}:components.training_data.note"
@@ -91,6 +92,7 @@ def test_extraction_takes_every_prose_field_the_schema_marks():
     files = {"data/criteria.yml": schema.Criteria, "data/licenses.yml": schema.License}
     files |= {f"data/families/{p.name}": schema.Family for p in (data / "families").glob("*.yml")}
     files |= {f"data/{p.relative_to(data).as_posix()}": schema.Model for p in (data / "models").rglob("*.yml")}
+    files |= {"data/trackers/verdicts.yml": Verdicts}
     expected = set()
     for name, cls in files.items():
         document = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))

@@ -215,7 +215,7 @@ def test_verdicts_settle_disagreements_on_the_pages(catalog):
     verdict = trackers.by_model["tiiuae/falcon-40b"]["mot"].verdicts["weights"]
     assert verdict.right == "ours" and "https://huggingface.co/tiiuae/falcon-40b" in verdict.evidence
     pages = render_pages(catalog, assess_catalog(catalog), ROOT / "templates", trackers=trackers)
-    shown = "We think our level is right:</strong> <span>" + verdict.reason.replace("'", "&#39;")
+    shown = "We think our level is right:</strong> " + verdict.reason.replace("'", "&#39;")
     for page in ("trackers.md", "models/tiiuae__falcon-40b.md"):
         assert shown in pages[page], page
     # A disagreement without a verdict says so on /trackers/.
