@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import typing
 from pathlib import Path
@@ -221,6 +222,15 @@ def test_swedish_translates_every_data_string():
         == "Mistral och Mixtral"
 
 
+def test_no_swedish_page_shows_a_family_name_that_has_a_swedish_translation(project: Path):
+    """Family names go through the data catalog on every page that prints them (tables, charts, the ranking),
+    not only on the family's own page; Explore's search text keeps the English name beside the Swedish."""
+    render_docs(Project(project))
+    pages = sorted((project / "build" / "docs").rglob("*.sv.md"))
+    assert len(pages) > 100
+    shown = [p.name for p in pages if "Mistral and Mixtral" in re.sub(r'data-text="[^"]*"', "", p.read_text("utf-8"))]
+    assert shown == []
+    assert "mistral and mixtral" in (project / "build" / "docs" / "explore.sv.md").read_text("utf-8")
 
 
 @pytest.mark.parametrize("family", ["mistral", "olmo"])

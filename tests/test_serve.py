@@ -60,8 +60,9 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         assert wait_for(lambda: "OLMo Renamed" in fetch(url)), "data change was not re-rendered"
         template = project / "templates" / "family.md.j2"
         text = template.read_text()
-        assert "# {{ family.name }}" in text
-        template.write_text(text.replace("# {{ family.name }}", "# {{ family.name }} (edited)"))
+        heading = '# {{ tr(family, "name")|lang }}'
+        assert heading in text
+        template.write_text(text.replace(heading, heading + " (edited)"))
         assert wait_for(lambda: "(edited)" in fetch(url)), "template change was not re-rendered"
         # A broken edit keeps the last good pages and says what is wrong, in the terminal and, for
         # the reader of the preview, in a banner above every page (issue 13).
