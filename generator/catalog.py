@@ -196,12 +196,30 @@ def load_catalog(root: Path) -> Catalog:
     problems.extend(check_hub(hub, models, licenses, documents, unreadable))
     gated = {model_id for model_id, (snap, _) in hub.items() if snap.gated not in (None, False)}
     problems.extend(check_rules(criteria, models, documents, gated))
+    problems.extend(_curated_tracker_problems(root, criteria))
     snapshots = {model_id: snap for model_id, (snap, _) in hub.items()}
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(sorted(problems))
     return Catalog(root, criteria, licenses, families, models, documents,
                    sorted(p for p in problems if p.severity == "warning"), snapshots)
+
+
+def _curated_tracker_problems(root: Path, criteria: schema.Criteria) -> list[Problem]:
+    """Problems of the curated files beside the machine-written tracker layer (mapping.yml, matches.yml,
+    verdicts.yml): contributors edit them like any catalog file, so every command that reads the
+    catalog reports them with their places, not only the build that renders them."""
+    from generator.trackers import load_config, load_verdicts, trackers_dir
+
+    found: list[Problem] = []
+    for check in ((lambda: load_config(root)) if (trackers_dir(root) / "mapping.yml").exists() else None,
+                  lambda: load_verdicts(root, criteria.keys)):
+        try:
+            if check is not None:
+                check()
+        except CatalogError as exc:
+            found.extend(exc.problems)
+    return found
 
 
 def _merge(problems: list[Problem], doc: Document, found: list[Problem]) -> None:

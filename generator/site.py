@@ -13,6 +13,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,8 +228,12 @@ def _render_apart(project: Project, only: str | None) -> tuple[int, int, list]:
     """
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return _render_summary(project, only)
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        return pool.submit(_render_summary, project, only).result()
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+            return pool.submit(_render_summary, project, only).result()
+    except BrokenProcessPool:
+        raise BuildError("the rendering process died before it finished (out of memory, or killed); "
+                         "nothing was built") from None
 
 
 SITE_MARKER = ".openmodels-site"

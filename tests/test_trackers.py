@@ -5,6 +5,7 @@ The tracker files are real excerpts of the two snapshots (tests/fixtures/tracker
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -381,3 +382,19 @@ def test_a_bad_link_in_the_layer_is_reported_with_its_place(imported, catalog):
         path.write_text(original, encoding="utf-8")
     problem = caught.value.problems[0]
     assert problem.path == "data/trackers/eosai/OLMo.yml" and "javascript" in problem.message
+
+
+def test_a_bad_verdict_is_reported_by_every_command_that_reads_the_catalog(project):
+    """verdicts.yml is curated like a model file: validate and i18n extract name its problems with their
+    places (a review found validate passing it and extract failing without a place); status goes on."""
+    verdicts = project / "data" / "trackers" / "verdicts.yml"
+    verdicts.write_text(verdicts.read_text(encoding="utf-8").replace("component: weights", "component: wieghts", 1),
+                        encoding="utf-8")
+    for command in (["validate"], ["i18n", "extract"]):
+        result = run_cli(*command, cwd=project)
+        assert result.returncode == 1, command
+        where = r"^data/trackers/verdicts\.yml:\d+:\d+: verdicts\.\d+\.component: "
+        assert re.search(where + "'wieghts' is not a component$", result.stderr + result.stdout, re.M), command
+        assert "Traceback" not in result.stderr
+    status = run_cli("i18n", "status", cwd=project)
+    assert status.returncode == 0 and "data strings not counted" in status.stdout
