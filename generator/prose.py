@@ -191,11 +191,34 @@ class Merged:
     """Translations whose English is no longer anywhere in the data (nor close to anything that is)."""
 
 
+def _reuse_exact_translations(catalog: MessageCatalog) -> None:
+    """Give an untranslated or fuzzy message the translation its exact English already has elsewhere.
+
+    Contexts name the file, so a new model whose note repeats a stock sentence ("The weights are on the
+    Hub without a gate.") is a new message, which Babel's fuzzy matching would hold back from readers
+    until a translator confirms it. An identical English sentence that is translated elsewhere is taken
+    as it is, like a translation memory's exact match; where it was translated differently in different
+    places, the most frequent translation is used (ties: the first in sort order). A translator can still
+    override it for one context.
+    """
+    found: dict[str, dict[str, int]] = {}
+    for m in catalog:
+        if m.id and isinstance(m.string, str) and m.string and not m.fuzzy:
+            counts = found.setdefault(m.id, {})
+            counts[m.string] = counts.get(m.string, 0) + 1
+    for m in catalog:
+        if m.id and isinstance(m.id, str) and (m.fuzzy or not m.string) and m.id in found:
+            counts = found[m.id]
+            m.string = min(counts, key=lambda text: (-counts[text], text))
+            m.flags.discard("fuzzy")
+
+
 def merge(template_catalog: MessageCatalog, locales_dir: Path, locale: str) -> tuple[Merged, str]:
     """``locale``'s catalog updated to ``template_catalog``, as (report, PO text); writes nothing."""
     path = data_catalog_path(locales_dir, locale)
     catalog = read_catalog(path, locale) if path.is_file() else MessageCatalog(locale=locale, domain=DOMAIN)
     catalog.update(template_catalog, update_creation_date=False)
+    _reuse_exact_translations(catalog)
     dropped = sorted((m.context or "", m.id) for m in catalog.obsolete.values() if m.id and m.string)
     return Merged(locale, path, False, stats(catalog), dropped), po_text(catalog, catalog_header(locale))
 

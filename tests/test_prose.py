@@ -250,3 +250,21 @@ def test_a_swedish_family_page_has_no_english_in_its_tables(browser, site_url, f
     menu = page.locator(f"a.md-nav__link[href='../{other}/']").first.text_content().strip()
     assert menu == ("OLMo" if family == "mistral" else "Mistral och Mixtral")
     page.close()
+
+
+def test_a_new_model_repeating_a_translated_sentence_is_translated_at_once(project: Path):
+    """A new file's stock sentence is a new message (its context names the file); the merge gives it the
+    translation the same English has elsewhere, not a fuzzy suggestion readers would not see."""
+    proj = Project(project)
+    source = project / OLMO
+    copy = source.with_name("allenai__OLMo-7B-Copy.yml")
+    copy.write_text(source.read_text(encoding="utf-8").replace("id: allenai/OLMo-7B\n", "id: allenai/OLMo-7B-Copy\n"),
+                    encoding="utf-8")
+    note = load_catalog(proj.data_dir).models["allenai/OLMo-7B"].components["training_data"].note
+    assert run_cli("i18n", "extract", cwd=project).returncode == 0
+    po = read_catalog(data_catalog_path(proj.data_locales_dir, "sv"), "sv")
+    original = po.get(note, context=NOTE)
+    entry = po.get(note, context=NOTE.replace("allenai__OLMo-7B.yml", "allenai__OLMo-7B-Copy.yml"))
+    assert original.string and not original.fuzzy
+    assert entry is not None and not entry.fuzzy and entry.string == original.string
+    assert data_stats(load_catalog(proj.data_dir), proj.data_locales_dir, "sv").untranslated == 0
