@@ -191,23 +191,31 @@ class Merged:
     """Translations whose English is no longer anywhere in the data (nor close to anything that is)."""
 
 
+_MODELS_CONTEXT = "data/models/"
+
+
 def _reuse_exact_translations(catalog: MessageCatalog) -> None:
-    """Give an untranslated or fuzzy message the translation its exact English already has elsewhere.
+    """Give a model file's untranslated or fuzzy message the translation its exact English already has
+    in another model file.
 
     Contexts name the file, so a new model whose note repeats a stock sentence ("The weights are on the
     Hub without a gate.") is a new message, which Babel's fuzzy matching would hold back from readers
-    until a translator confirms it. An identical English sentence that is translated elsewhere is taken
-    as it is, like a translation memory's exact match; where it was translated differently in different
-    places, the most frequent translation is used (ties: the first in sort order). A translator can still
-    override it for one context.
+    until a translator confirms it. An identical English sentence translated in another model file is
+    taken as it is, like a translation memory's exact match; where it was translated differently in
+    different files, the most frequent translation is used (ties: the first in sort order). A translator
+    can still override it for one context. Family, licence and criteria texts are each their own and
+    are not shared this way: a family file copied to start another family carries none of its Swedish.
     """
+    def of_a_model(m) -> bool:
+        return bool(m.id) and isinstance(m.id, str) and (m.context or "").startswith(_MODELS_CONTEXT)
+
     found: dict[str, dict[str, int]] = {}
     for m in catalog:
-        if m.id and isinstance(m.string, str) and m.string and not m.fuzzy:
+        if of_a_model(m) and isinstance(m.string, str) and m.string and not m.fuzzy:
             counts = found.setdefault(m.id, {})
             counts[m.string] = counts.get(m.string, 0) + 1
     for m in catalog:
-        if m.id and isinstance(m.id, str) and (m.fuzzy or not m.string) and m.id in found:
+        if of_a_model(m) and (m.fuzzy or not m.string) and m.id in found:
             counts = found[m.id]
             m.string = min(counts, key=lambda text: (-counts[text], text))
             m.flags.discard("fuzzy")
