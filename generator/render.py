@@ -115,15 +115,9 @@ def relative(from_page: str, to_page: str) -> str:
 
 class English(str):
     """A data string shown in the default language because it has no translation (``is english`` in
-    templates, ``|lang`` marks it ``lang="en"``)."""
-
-
-def mark_language(value: Any, lang: str = "en") -> Markup:
-    """``value`` escaped, and wrapped in ``<span lang="...">`` when it is :class:`English` on another
-    language's page."""
-    if isinstance(value, English):
-        return Markup(f'<span lang="{lang}">') + escape_text(value) + Markup("</span>")
-    return escape_text(value)
+    templates). It carries the marks of ``fallback_text.mark``, as template strings that fell back do,
+    so that once the page is whole ``fallback_text.resolve`` labels it with its language wherever it
+    went: element content gets ``<span lang="en">``; attributes, SVG and code only lose the marks."""
 
 
 @dataclass
@@ -177,7 +171,7 @@ class Localizer:
         found = self.prose.get(obj, name, text) if self.prose is not None else None
         if found is None:
             self.missing.add(text)
-            return English(text)
+            return English(mark(text))
         return found
 
     def english(self, text: str) -> Markup:
@@ -224,7 +218,8 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     env = make_environment(templates_dir)
     env.install_gettext_callables(loc.marked_gettext, loc.marked_ngettext, newstyle=True)
     env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date,
-                       lang=lambda value: mark_language(value, loc.default))
+                       # Data text: escaped; an English fallback's marks become its span in resolve().
+                       lang=escape_text)
     env.tests["english"] = lambda value: isinstance(value, English)
     criteria = catalog.criteria
     common: dict[str, Any] = {

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
+from generator.fallback_text import resolve
 from generator.files import read_tree, recover, swap_in, sync_tree
 from generator.i18n import languages, load_translations, public_site_url, translated_name, translation_status
 from generator.search import split_search_index
@@ -132,7 +133,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
                 state = translation_status(page, original, translation, Path(name).name, project.pages_dir / page)
                 text = translate_page(original, translation, state.state == "stale", project.templates_dir, localizer)
             # Pictures are drawn from the data in the reader's language; lesson pages get the glossary.
-            text = expand_figures(text, name, catalog, assessments, localizer)
+            text = resolve(expand_figures(text, name, catalog, assessments, localizer), localizer.default)
             # Sentences that state a rule (methodology) are read from data/criteria.yml.
             text = expand_rules(text, name, catalog.criteria, project.templates_dir, localizer)
             files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
