@@ -268,3 +268,16 @@ def test_a_new_model_repeating_a_translated_sentence_is_translated_at_once(proje
     assert original.string and not original.fuzzy
     assert entry is not None and not entry.fuzzy and entry.string == original.string
     assert data_stats(load_catalog(proj.data_dir), proj.data_locales_dir, "sv").untranslated == 0
+
+
+def test_an_untranslated_label_is_marked_english_wherever_it_shows(project: Path):
+    """Not only notes: a criteria label without Swedish (here the level 'Partial') is marked lang="en" in
+    every table cell and heading it reaches, and no fallback mark reaches a page."""
+    proj = Project(project)
+    translate_data(project, "sv", {("data/criteria.yml:levels.partial.label", "Partial"): ""})
+    render_docs(proj, "sv")
+    family = (proj.docs_dir / "families" / "olmo.sv.md").read_text(encoding="utf-8")
+    assert '<span lang="en">Partial</span>' in family and "Delvis på engelska" in family
+    for page in proj.docs_dir.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        assert "\ue000" not in text and "\ue001" not in text, page.name
