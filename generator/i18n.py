@@ -100,9 +100,14 @@ def catalog_path(locales_dir: Path, locale: str, domain: str = DOMAIN) -> Path:
     return locales_dir / locale / "LC_MESSAGES" / f"{domain}.po"
 
 
-def read_catalog(path: Path) -> MessageCatalog:
-    with path.open("rb") as handle:
-        return read_po(handle)
+def read_catalog(path: Path, locale: str | None = None) -> MessageCatalog:
+    """A PO or POT file, template strings' or data's; raises I18nError naming the file when it cannot be
+    read, so that a damaged catalog is an Error: line, not a traceback."""
+    try:
+        with path.open("rb") as handle:
+            return read_po(handle, locale=locale, abort_invalid=True)
+    except Exception as exc:  # Babel raises PoFileError, ValueError, UnicodeDecodeError ...
+        raise I18nError(f"{path}: cannot read this catalog ({exc}); fix it or restore it from git") from None
 
 
 def load_translations(locales_dir: Path, locale: str) -> tuple[NullTranslations, frozenset[str]]:

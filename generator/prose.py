@@ -25,12 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from babel.messages.catalog import Catalog as MessageCatalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 from pydantic import BaseModel
 
 from generator import schema
 from generator.files import write_if_changed
-from generator.i18n import I18nError, StringStats, catalog_path
+from generator.i18n import StringStats, catalog_path, read_catalog
 
 if TYPE_CHECKING:
     from generator.catalog import Catalog
@@ -158,15 +158,6 @@ def template_path(locales_dir: Path) -> Path:
 
 def data_catalog_path(locales_dir: Path, locale: str) -> Path:
     return catalog_path(locales_dir, locale, DOMAIN)
-
-
-def read_catalog(path: Path, locale: str | None = None) -> MessageCatalog:
-    """A PO file; raises I18nError naming the file when it cannot be read."""
-    try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=locale, abort_invalid=True)
-    except Exception as exc:  # Babel raises PoFileError, ValueError, UnicodeDecodeError ...
-        raise I18nError(f"{path}: cannot read this catalog ({exc}); fix it or restore it from git") from None
 
 
 def catalog_header(locale: str) -> str:
