@@ -20,7 +20,8 @@ from generator.fallback_text import resolve
 from generator.markers import expand_markers
 from generator.render import Localizer, make_environment
 
-RULES = ("evidence", "score", "worked-example")
+RULES = ("evidence", "lesson-criteria", "mof-classes", "not-applicable", "osaid", "score", "unknown-as-closed",
+         "verdicts", "worked-example")
 
 OPEN, PARTIAL = 6, 2
 """The worked example's open and partial components; the rest of the applicable ones are closed."""
@@ -75,6 +76,20 @@ def expand_rules(page_text: str, path: str, criteria: schema.Criteria, templates
 
 
 def _context(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]:
-    without = [loc.text(level, "label").lower() for level in criteria.levels if not level.needs_evidence]
-    return {"levels": criteria.levels, "tr": loc.text, "example": worked_example(criteria, loc),
-            "without_evidence": format_list(without, locale=loc.locale) if without else ""}
+    def listing(items: list[str], style: str = "standard") -> str:
+        # The site writes British English, which puts no comma before the last item's "and".
+        return format_list(items, style=style, locale="en_GB" if loc.locale == "en" else loc.locale) if items else ""
+
+    def label(obj: Any) -> str:
+        return loc.text(obj, "label").lower()
+
+    components = {component.key: component for component in criteria.components}
+    levels = {level.key: level for level in criteria.levels}
+    without = [label(level) for level in criteria.levels if not level.needs_evidence]
+    return {"levels": criteria.levels, "level": levels, "tr": loc.text,
+            "label": label, "listing": listing, "verdicts": criteria.verdicts,
+            "components": lambda keys: [label(components[key]) for key in keys],
+            "level_labels": lambda keys: [label(levels[key]) for key in keys], "fine_tuning": FINE_TUNING,
+            # What a verdict's "must be open" accepts: the levels that meet its requirements.
+            "meeting": listing([label(level) for level in criteria.levels if level.meets_requirements], "or"),
+            "example": worked_example(criteria, loc), "without_evidence": listing(without)}

@@ -44,6 +44,20 @@ def changed(criteria, key: str, **values):
     return criteria.model_copy(update={"levels": levels})
 
 
+def with_verdict(criteria, name: str, **values):
+    """``criteria`` with verdict ``name`` changed."""
+    verdict = getattr(criteria.verdicts, name).model_copy(update=values)
+    return criteria.model_copy(update={"verdicts": criteria.verdicts.model_copy(update={name: verdict})})
+
+
+def moved(criteria, component: str, to: str):
+    """``criteria`` with ``component`` required by MOF class ``to`` instead of its own class."""
+    classes = [cls.model_copy(update={"require_open": [k for k in cls.require_open if k != component]
+                                      + ([component] if cls.key == to else [])})
+               for cls in criteria.verdicts.mof.classes]
+    return with_verdict(criteria, "mof", classes=classes)
+
+
 def test_score_and_worked_example_follow_the_points(criteria):
     assert "- each **partial** component counts 0.5;" in rule("score", criteria)
     assert "(6 + 2 × 0.5) / 10 = **0.7**" in rule("worked-example", criteria)
@@ -69,12 +83,106 @@ def test_evidence_rule_follows_needs_evidence(criteria):
         "- **Every level needs a source.**"
 
 
+def test_lesson_criteria_follow_their_requirements_and_the_levels_that_meet_them(criteria):
+    assert rule("lesson-criteria", criteria) == ("Met only when all of these components are **open**: training data, "
+                                                 "weights, evaluation code, fine-tuning code and training metrics.")
+    assert rule("lesson-criteria", criteria, "sv") == (
+        "Uppfyllda bara när alla dessa komponenter har nivån **öppen**: träningsdata, vikter, utvärderingskod, "
+        "finjusteringskod och träningsmått.")
+    four = with_verdict(criteria, "lesson_criteria", require_open=["training_data", "weights", "evaluation_code",
+                                                                   "training_metrics"])
+    assert rule("lesson-criteria", four).endswith(": training data, weights, evaluation code and training metrics.")
+    assert rule("lesson-criteria", four, "sv").endswith(": träningsdata, vikter, utvärderingskod och träningsmått.")
+    lenient = changed(criteria, "partial", meets_requirements=True)
+    assert "components are **open or partial**:" in rule("lesson-criteria", lenient)
+    assert "har nivån **öppen eller delvis**:" in rule("lesson-criteria", lenient, "sv")
+    assert "| Are all of the lesson's components open or partial? |" in rule("verdicts", lenient)
+    assert "| Har alla lektionens komponenter nivån öppen eller delvis? |" in rule("verdicts", lenient, "sv")
+    # Not applicable keeps a base model from the criteria only while a fine-tuning component is required.
+    assert "a base model, which has no fine-tuning code at all, does not meet" in rule("not-applicable", criteria)
+    assert "en basmodell, som helt saknar finjusteringskod, uppfyller inte" in rule("not-applicable", criteria, "sv")
+    assert rule("not-applicable", four) == ("A component marked not applicable does not count as open here, "
+                                            "nor in the other two verdicts.")
+    assert "och inte heller i de två andra" in rule("not-applicable", four, "sv")
+    assert rule("not-applicable", changed(criteria, "not_applicable", meets_requirements=True)) == ""
+
+
+def test_osaid_requirements_follow_criteria_yml(criteria):
+    text = rule("osaid", criteria)
+    assert text.split("\n") == [
+        "1. the **weights** component is open;",
+        "1. the **training code** component is open;",
+        "1. the licence of the weights is on the OSI-approved list;",
+        "1. the **training data** component is open, *or* it is partial and backed by a **datasheet** component "
+        "that is open — our stand-in for the definition's requirement of detailed data information."]
+    assert "1. komponenten **träningskod** är öppen;" in rule("osaid", criteria, "sv")
+    fewer = with_verdict(criteria, "osaid", require_open=["weights"], require_osi_license=False,
+                         data_documented_levels=[])
+    for locale, gone in (("en", "training code"), ("sv", "träningskod")):
+        assert gone not in rule("osaid", fewer, locale)
+        assert "OSI" not in rule("osaid", fewer, locale)
+    assert rule("osaid", fewer).split("\n") == ["1. the **weights** component is open;",
+                                                 "1. the **training data** component is open."]
+    assert rule("osaid", fewer, "sv").endswith("\n1. komponenten **träningsdata** är öppen.")
+    card = with_verdict(criteria, "osaid", data_documentation="model_card")
+    assert "backed by a **model card** component" in rule("osaid", card)
+    assert "backas upp av komponenten **modellkort**" in rule("osaid", card, "sv")
+
+
+def test_mof_classes_follow_their_requirements(criteria):
+    assert "| Class I — Open science | training data, paper and training metrics |" in rule("mof-classes", criteria)
+    assert "| Klass I – Öppen vetenskap | träningsdata, artikel och träningsmått |" in rule("mof-classes", criteria,
+                                                                                      "sv")
+    paper = moved(criteria, "paper", "III")
+    for locale, iii, i in (("en", "| Class III — Open model | architecture, weights, model card, datasheet, licence "
+                                  "and paper |", "| Class I — Open science | training data and training metrics |"),
+                           ("sv", "| Klass III – Öppen modell | arkitektur, vikter, modellkort, datablad, licens och "
+                                  "artikel |", "| Klass I – Öppen vetenskap | träningsdata och träningsmått |")):
+        text = rule("mof-classes", paper, locale)
+        assert iii in text and i in text, text
+    assert "Class III, II, I or none" in rule("verdicts", criteria)
+    two = with_verdict(criteria, "mof", classes=criteria.verdicts.mof.classes[:2])
+    assert "| Class II, III or none |" not in rule("verdicts", two) and "| Class III, II or none |" in rule("verdicts",
+                                                                                                          two)
+    assert "Class I " not in rule("mof-classes", two)
+    assert rule("mof-classes", two).endswith("cannot reach Class II without meeting Class III. "
+                                             "A release that misses Class III gets no class.")
+
+
+def test_unknown_as_closed_follows_its_points_and_flag(criteria):
+    assert rule("unknown-as-closed", criteria).startswith("Why count unknown as closed? Because openness")
+    assert rule("unknown-as-closed", criteria, "sv").startswith("Varför räknas okänd som stängd?")
+    quarter = changed(criteria, "unknown", score=0.25)
+    assert rule("unknown-as-closed", quarter).startswith("The flag lets you tell")
+    assert rule("unknown-as-closed", quarter, "sv").startswith("Flaggan gör att")
+    assert rule("unknown-as-closed", changed(quarter, "unknown", flagged=False)) == ""
+    assert rule("unknown-as-closed", changed(criteria, "unknown", flagged=False)).endswith("nothing to build on.")
+
+
+def test_every_marker_on_the_hand_written_pages_is_known_and_expanded(criteria):
+    """A comment on a hand-written page is a figure or rule marker the build knows; after the rule markers are
+    expanded none is left, so a misspelt marker never reaches readers as an empty space or a stale sentence."""
+    from generator.figures import FIGURES
+
+    known = {"figure": set(FIGURES), "rule": set(RULES)}
+    for page in sorted((ROOT / "site_src").rglob("*.md")):
+        name = page.relative_to(ROOT / "site_src").as_posix()
+        text = page.read_text(encoding="utf-8")
+        for comment in re.findall(r"<!--.*?-->", text, re.S):
+            found = re.fullmatch(r"<!-- (figure|rule): (\S+) -->", comment)
+            assert found and found[2] in known[found[1]], f"{name}: {comment}"
+        loc = localizer("sv" if name.endswith(".sv.md") else "en", criteria)
+        assert "<!-- rule:" not in expand_rules(text, name, criteria, TEMPLATES, loc), name
+        assert not loc.missing, name
+
+
 def test_methodology_pages_take_their_rules_from_the_markers():
     for page in ("methodology.md", "methodology.sv.md"):
         text = (ROOT / "site_src" / page).read_text(encoding="utf-8")
         assert set(re.findall(r"<!-- rule: (\S+) -->", text)) == set(RULES), page
-        # No hand-written point value or worked sum left beside them.
+        # No hand-written point value, worked sum, verdict requirement or MOF class table left beside them.
         assert not re.search(r"counts \d|ger \d|\d+ × \d|= \*\*\d", text), page
+        assert not re.search(r"\*\*(all open|alla är öppna)\*\*|\| Class|\| Klass|^1\. ", text, re.M), page
 
 
 def test_an_unknown_rule_names_the_page_and_line(criteria):
