@@ -149,6 +149,47 @@ def test_mof_classes_follow_their_requirements(criteria):
                                              "A release that misses Class III gets no class.")
 
 
+def test_the_framework_differences_follow_the_requirements(criteria):
+    assert "reads only the training data, weights, training code and datasheet, so" in rule("osaid-fine-tuning",
+                                                                                             criteria)
+    assert "läser bara komponenterna träningsdata, vikter, träningskod och datablad, så" in rule(
+        "osaid-fine-tuning", criteria, "sv")
+    # Reading the fine-tuning data would close the gap the bullet describes: it goes.
+    tuned = with_verdict(criteria, "osaid", require_open=["weights", "training_code", "finetuning_data"])
+    assert rule("osaid-fine-tuning", tuned) == rule("osaid-fine-tuning", tuned, "sv") == ""
+    untrained = with_verdict(criteria, "osaid", require_open=["weights"])
+    assert rule("osaid-code-licences", untrained) == rule("osaid-code-licences", untrained, "sv") == ""
+    assert "reads only the training data, weights and datasheet, so" in rule("osaid-fine-tuning", untrained)
+    assert "(training code *open*), not under which licence." in rule("osaid-code-licences", criteria)
+    unlicensed = with_verdict(criteria, "osaid", require_osi_license=False)
+    assert "We check no licence;" in rule("osaid-code-licences", unlicensed)
+    assert "Vi kontrollerar ingen licens;" in rule("osaid-code-licences", unlicensed, "sv")
+
+    assert "we count the paper only at class I, so our class III" in rule("mof-paper", criteria)
+    assert "räknar komponenten artikel först i klass I, så vår klass III" in rule("mof-paper", criteria, "sv")
+    assert "only at class II, so" in rule("mof-paper", moved(criteria, "paper", "II"))
+    assert rule("mof-paper", moved(criteria, "paper", "III")).endswith(
+        "We have no component for evaluation results, so our class III can be reached without them.")
+    assert rule("mof-paper", moved(criteria, "paper", "III"), "sv").endswith("så vår klass III kan nås utan dem.")
+    assert "can reach our class I." in rule("mof-metrics", criteria)
+    assert "can reach our class II." in rule("mof-metrics", moved(criteria, "training_metrics", "II"))
+    assert "kan nå vår klass II." in rule("mof-metrics", moved(criteria, "training_metrics", "II"), "sv")
+
+
+def test_components_and_levels_are_listed_from_criteria_yml(criteria):
+    assert rule("components", criteria).startswith("training data, fine-tuning data, weights, ")
+    assert "datasheet and architecture. Each component receives one level — open, partial, closed, unknown or " \
+           "not applicable — " in rule("components", criteria)
+    assert "datablad och arkitektur. Varje komponent får en nivå – öppen, delvis, stängd, okänd eller ej " \
+           "tillämplig – " in rule("components", criteria, "sv")
+    fewer = criteria.model_copy(update={"components": criteria.components[:-1],
+                                        "levels": [lv for lv in criteria.levels if lv.key != "unknown"]})
+    assert "paper and datasheet. Each component receives one level — open, partial, closed or not applicable — " \
+           in rule("components", fewer)
+    assert "artikel och datablad. Varje komponent får en nivå – öppen, delvis, stängd eller ej tillämplig – " \
+           in rule("components", fewer, "sv")
+
+
 def test_unknown_as_closed_follows_its_points_and_flag(criteria):
     assert rule("unknown-as-closed", criteria).startswith("Why count unknown as closed? Because openness")
     assert rule("unknown-as-closed", criteria, "sv").startswith("Varför räknas okänd som stängd?")
@@ -180,9 +221,10 @@ def test_methodology_pages_take_their_rules_from_the_markers():
     for page in ("methodology.md", "methodology.sv.md"):
         text = (ROOT / "site_src" / page).read_text(encoding="utf-8")
         assert set(re.findall(r"<!-- rule: (\S+) -->", text)) == set(RULES), page
-        # No hand-written point value, worked sum, verdict requirement or MOF class table left beside them.
+        # No hand-written point value, worked sum, verdict requirement, MOF class or component list left beside them.
         assert not re.search(r"counts \d|ger \d|\d+ × \d|= \*\*\d", text), page
-        assert not re.search(r"\*\*(all open|alla är öppna)\*\*|\| Class|\| Klass|^1\. ", text, re.M), page
+        assert not re.search(r"\*\*(all open|alla är öppna)\*\*|\| Class|\| Klass|^1\. |only at class|först i klass"
+                             r"|datasheet and architecture|datablad och arkitektur", text, re.M), page
 
 
 def test_an_unknown_rule_names_the_page_and_line(criteria):
