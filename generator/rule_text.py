@@ -21,9 +21,9 @@ from generator.fallback_text import resolve
 from generator.markers import expand_markers
 from generator.render import Localizer, make_environment
 
-RULES = ("components", "evidence", "lesson-criteria", "mof-classes", "mof-metrics", "mof-paper", "not-applicable",
-         "osaid", "osaid-code-licences", "osaid-fine-tuning", "score", "unknown-as-closed", "verdicts",
-         "worked-example")
+RULES = ("components", "evidence", "lesson-criteria", "levels-table", "mof-classes", "mof-metrics", "mof-paper",
+         "not-applicable", "osaid", "osaid-code-licences", "osaid-fine-tuning", "score", "unknown-as-closed",
+         "unknown-tip", "verdicts", "worked-example")
 
 OPEN, PARTIAL = 6, 2
 """The worked example's open and partial components; the rest of the applicable ones are closed."""
