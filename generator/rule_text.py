@@ -21,9 +21,9 @@ from generator.fallback_text import resolve
 from generator.markers import expand_markers
 from generator.render import Localizer, make_environment
 
-RULES = ("components", "evidence", "lesson-criteria", "levels-table", "mof-classes", "mof-metrics", "mof-paper",
-         "not-applicable", "osaid", "osaid-code-licences", "osaid-fine-tuning", "score", "unknown-as-closed",
-         "unknown-tip", "verdicts", "worked-example")
+RULES = ("components", "evidence", "judgement-rules", "lesson-criteria", "levels-table", "mof-classes",
+         "mof-metrics", "mof-paper", "not-applicable", "osaid", "osaid-code-licences", "osaid-fine-tuning", "score",
+         "unknown-as-closed", "unknown-tip", "verdicts", "worked-example")
 
 OPEN, PARTIAL = 6, 2
 """The worked example's open and partial components; the rest of the applicable ones are closed."""
@@ -93,8 +93,8 @@ def _context(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]:
     levels = {level.key: level for level in criteria.levels}
     without = [label(level) for level in criteria.levels if not level.needs_evidence]
     return {"levels": criteria.levels, "level": levels, "tr": loc.text, "label": label, "listing": listing,
-            "verdicts": criteria.verdicts, "class_of": class_of, "fine_tuning": FINE_TUNING,
-            "component_keys": criteria.keys,
+            "verdicts": criteria.verdicts, "judgement_rules": criteria.rules, "class_of": class_of,
+            "fine_tuning": FINE_TUNING,            "component_keys": criteria.keys,
             "code_keys": [component.key for component in criteria.components if component.group == "code"],
             "components": lambda keys: [label(components[key]) for key in keys],
             "level_labels": lambda keys: [label(levels[key]) for key in keys],

@@ -201,6 +201,21 @@ def test_unknown_as_closed_follows_its_points_and_flag(criteria):
     assert rule("unknown-as-closed", changed(criteria, "unknown", flagged=False)).endswith("nothing to build on.")
 
 
+def test_judgement_rules_are_the_rules_of_criteria_yml(criteria):
+    from html import unescape
+
+    english, swedish = (unescape(rule("judgement-rules", criteria, locale)).split("\n") for locale in ("en", "sv"))
+    assert len(english) == len(swedish) == len(criteria.rules)
+    first = criteria.rules[0]
+    assert english[0] == f"- **{first.title}.** {first.text} *openmodels validate checks this rule on every entry.*"
+    assert swedish[0].startswith("- **En basmodell har inget finjusteringssteg.** ")
+    assert swedish[0].endswith(" *openmodels validate kontrollerar regeln på varje post.*")
+    # A rule added, or one without a check, shows as it is in criteria.yml; a removed rule is gone.
+    unchecked = first.model_copy(update={"check": None})
+    text = unescape(rule("judgement-rules", criteria.model_copy(update={"rules": [unchecked]})))
+    assert text == f"- **{first.title}.** {first.text}"
+
+
 def test_the_home_page_levels_follow_their_points_and_flags(criteria):
     table = rule("levels-table", criteria).split("\n")
     assert table[2:] == [
