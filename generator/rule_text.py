@@ -22,8 +22,8 @@ from generator.markers import expand_markers
 from generator.render import Localizer, make_environment
 
 RULES = ("components", "evidence", "judgement-rules", "lesson-criteria", "levels-table", "mof-classes",
-         "mof-metrics", "mof-paper", "not-applicable", "osaid", "osaid-code-licences", "osaid-fine-tuning", "score",
-         "unknown-as-closed", "unknown-tip", "verdicts", "worked-example")
+         "mof-metrics", "mof-paper", "not-applicable", "osaid", "osaid-code-licences", "osaid-fine-tuning",
+         "osaid-gates", "osaid-outcomes", "score", "unknown-as-closed", "unknown-tip", "verdicts", "worked-example")
 
 OPEN, PARTIAL = 6, 2
 """The worked example's open and partial components; the rest of the applicable ones are closed."""

@@ -177,6 +177,21 @@ def test_the_framework_differences_follow_the_requirements(criteria):
     assert "kan nå vår klass II." in rule("mof-metrics", moved(criteria, "training_metrics", "II"), "sv")
 
 
+def test_osaid_outcomes_and_gates_follow_the_levels(criteria):
+    assert "components marked unknown, the verdict is **unknown**" in rule("osaid-outcomes", criteria)
+    assert "komponenter med nivån okänd blir bedömningen **okänt**" in rule("osaid-outcomes", criteria, "sv")
+    unflagged = changed(criteria, "unknown", flagged=False)
+    assert rule("osaid-outcomes", unflagged) == "If a requirement clearly fails, the verdict is **unlikely**."
+    assert "which makes the OSAID estimate *unlikely*" in rule("osaid-gates", criteria)
+    assert "vilket gör OSAID-uppskattningen *osannolik*" in rule("osaid-gates", criteria, "sv")
+    # Partial weights that meet the requirements no longer cost the estimate anything.
+    lenient = changed(criteria, "partial", meets_requirements=True)
+    assert "unlikely" not in rule("osaid-gates", lenient)
+    assert "osannolik" not in rule("osaid-gates", lenient, "sv")
+    assert rule("osaid-gates", lenient).endswith("as *partial* weights, unless the developer also publishes an "
+                                                 "ungated copy.")
+
+
 def test_components_and_levels_are_listed_from_criteria_yml(criteria):
     assert rule("components", criteria).startswith("training data, fine-tuning data, weights, ")
     assert "datasheet and architecture. Each component receives one level — open, partial, closed, unknown or " \
@@ -264,7 +279,8 @@ def test_methodology_pages_take_their_rules_from_the_markers():
         # No hand-written point value, worked sum, verdict requirement, MOF class or component list left beside them.
         assert not re.search(r"counts \d|ger \d|\d+ × \d|= \*\*\d", text), page
         assert not re.search(r"\*\*(all open|alla är öppna)\*\*|\| Class|\| Klass|^1\. |only at class|först i klass"
-                             r"|datasheet and architecture|datablad och arkitektur", text, re.M), page
+                             r"|datasheet and architecture|datablad och arkitektur"
+                             r"|marked unknown|markerade som okända", text, re.M), page
 
 
 def test_an_unknown_rule_names_the_page_and_line(criteria):
