@@ -2,8 +2,9 @@
 
 A page asks for one with a line of its own, ``<!-- rule: score -->``; ``expand_rules`` replaces it
 with the rule in the reader's language (``templates/partials/rules.md.j2``, whose strings are
-translated with the other template strings). Change a level's points or which levels need evidence
-in criteria.yml and the methodology page says so in every language. An unknown name stops the build
+translated with the other template strings; labels come from the data catalogs). Change a level's
+points, which levels need evidence or meet a requirement, a verdict's requirements or a component's
+MOF class in criteria.yml and the methodology page says so in every language. An unknown name stops the build
 with the page and line, as an unknown figure does.
 """
 
@@ -20,7 +21,9 @@ from generator.fallback_text import resolve
 from generator.markers import expand_markers
 from generator.render import Localizer, make_environment
 
-RULES = ("evidence", "score", "worked-example")
+RULES = ("components", "evidence", "judgement-rules", "lesson-criteria", "levels-table", "mof-classes",
+         "mof-metrics", "mof-paper", "not-applicable", "osaid", "osaid-code-licences", "osaid-fine-tuning",
+         "osaid-gates", "osaid-outcomes", "score", "unknown-as-closed", "unknown-tip", "verdicts", "worked-example")
 
 OPEN, PARTIAL = 6, 2
 """The worked example's open and partial components; the rest of the applicable ones are closed."""
@@ -75,6 +78,26 @@ def expand_rules(page_text: str, path: str, criteria: schema.Criteria, templates
 
 
 def _context(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]:
-    without = [loc.text(level, "label").lower() for level in criteria.levels if not level.needs_evidence]
-    return {"levels": criteria.levels, "tr": loc.text, "example": worked_example(criteria, loc),
-            "without_evidence": format_list(without, locale=loc.locale) if without else ""}
+    def listing(items: list[str], style: str = "standard") -> str:
+        # The site writes British English, which puts no comma before the last item's "and".
+        return format_list(items, style=style, locale="en_GB" if loc.locale == "en" else loc.locale) if items else ""
+
+    def label(obj: Any) -> str:
+        return loc.text(obj, "label").lower()
+
+    def class_of(key: str) -> schema.MofClass | None:
+        """The lowest MOF class that requires component ``key``."""
+        return next((cls for cls in criteria.verdicts.mof.classes if key in cls.require_open), None)
+
+    components = {component.key: component for component in criteria.components}
+    levels = {level.key: level for level in criteria.levels}
+    without = [label(level) for level in criteria.levels if not level.needs_evidence]
+    return {"levels": criteria.levels, "level": levels, "tr": loc.text, "label": label, "listing": listing,
+            "verdicts": criteria.verdicts, "judgement_rules": criteria.rules, "class_of": class_of,
+            "fine_tuning": FINE_TUNING,            "component_keys": criteria.keys,
+            "code_keys": [component.key for component in criteria.components if component.group == "code"],
+            "components": lambda keys: [label(components[key]) for key in keys],
+            "level_labels": lambda keys: [label(levels[key]) for key in keys],
+            # What a verdict's "must be open" accepts: the levels that meet its requirements.
+            "meeting": listing([label(level) for level in criteria.levels if level.meets_requirements], "or"),
+            "example": worked_example(criteria, loc), "without_evidence": listing(without)}

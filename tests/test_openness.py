@@ -128,9 +128,15 @@ def test_rules_follow_criteria_yml(project):
         html = (project / "site" / page).read_text()
         assert rule in html and "½" not in html, page
     # The methodology page's worked example is computed from the points too, in both languages.
-    for page, example in (("methodology/index.html", "(6 + 2 × 0.25) / 10 = <strong>0.65</strong>"),
-                          ("sv/methodology/index.html", "(6 + 2 × 0,25) / 10 = <strong>0,65</strong>")):
-        assert example in (project / "site" / page).read_text(), page
+    # So are the verdicts' requirements: partial now meets them.
+    for page, example, lesson in (
+            ("methodology/index.html", "(6 + 2 × 0.25) / 10 = <strong>0.65</strong>",
+             "Met only when all of these components are <strong>open or partial</strong>: training data, weights,"),
+            ("sv/methodology/index.html", "(6 + 2 × 0,25) / 10 = <strong>0,65</strong>",
+             "Uppfyllda bara när alla dessa komponenter har nivån <strong>öppen eller delvis</strong>: träningsdata,")):
+        html = (project / "site" / page).read_text()
+        assert example in html and lesson in html, page
+        assert "<!-- rule:" not in html, page
 
     # Which levels need evidence is read from criteria.yml too.
     criteria.write_text(changed.replace("    flagged: true\n    needs_evidence: false\n", "    flagged: true\n", 1))
