@@ -49,7 +49,7 @@ schema: $(STAMP)
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header \
 	  -o templates/locales/messages.pot templates generator/figures.py
-	$(BIN)/pybabel update -i templates/locales/messages.pot -d templates/locales \
+	$(BIN)/pybabel update -i templates/locales/messages.pot -d templates/locales --ignore-pot-creation-date \
 	  --ignore-obsolete -w 100
 	$(BIN)/openmodels i18n extract
 
