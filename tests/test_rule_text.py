@@ -294,6 +294,19 @@ def test_prose_that_names_the_evidence_rule_agrees_with_criteria_yml(criteria):
     sentence = re.search(r"Every level other than (.*?) needs at least one link", contributing, re.S)
     assert sentence, "CONTRIBUTING no longer states which levels need no evidence; update this test"
     assert set(re.findall(r"`(\w+)`", sentence[1])) == exempt
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sentence = re.search(r"every level other than (.*?) needs at least one evidence URL", readme, re.S)
+    assert sentence, "README no longer states which levels need no evidence; update this test"
+    assert set(re.findall(r"`(\w+)`", sentence[1])) == exempt
+    # The lesson's guide for contributors names the levels by their labels, in each language.
+    for page, locale, pattern in (("next-steps.md", "en", r"Every level except (.*?) must cite"),
+                                  ("next-steps.sv.md", "sv", r"Varje nivå utom (.*?) måste hänvisa")):
+        text = (ROOT / "site_src" / "lesson" / page).read_text(encoding="utf-8")
+        sentence = re.search(pattern, text, re.S)
+        assert sentence, f"{page} no longer states which levels need no evidence; update this test"
+        loc = localizer(locale, criteria)
+        labels = {loc.text(level, "label").lower() for level in criteria.levels if not level.needs_evidence}
+        assert set(re.findall(r"\*([^*]+)\*", sentence[1])) == labels, page
     from generator.scaffold import _evidence_comment
 
     assert _evidence_comment(criteria) == "  # Every level but unknown and not_applicable needs evidence: " \
