@@ -25,6 +25,8 @@ from generator.trackers import Verdicts
 
 OLMO = "data/models/olmo/allenai__OLMo-7B.yml"
 NOTE = f"{OLMO}:components.training_data.note"
+SMALL = "data/models/demo/demo-org__Base-1B.yml"  # in the small synthetic catalog (small_project)
+SMALL_NOTE = f"{SMALL}:components.training_data.note"
 
 
 def _model_of(annotation: object) -> type[BaseModel] | None:
@@ -122,18 +124,20 @@ def test_extraction_is_deterministic_and_writes_only_changes(project: Path):
     assert text.count("\nmsgctxt ") == len({p.key for p in places(load_catalog(project / "data"))})
 
 
-def test_a_changed_english_note_falls_back_to_english_and_becomes_fuzzy(project: Path):
+def test_a_changed_english_note_falls_back_to_english_and_becomes_fuzzy(small_project: Path):
+    """On the small synthetic catalog, which renders in a fraction of the real one's time."""
+    project = small_project
     proj = Project(project)
-    translate_data(project, "sv", {(NOTE, None): "Hela korpusen för förträningen finns på Hub."})
-    page = proj.docs_dir / "models" / "allenai__OLMo-7B.sv.md"
+    translate_data(project, "sv", {(SMALL_NOTE, None): "Hela korpusen för förträningen finns på Hub."})
+    page = proj.docs_dir / "models" / "demo-org__Base-1B.sv.md"
     render_docs(proj, "sv")
     assert '<small class="om-note">Hela korpusen för förträningen finns på Hub.</small>' in page.read_text()
 
-    model = project / OLMO
-    old = load_catalog(proj.data_dir).models["allenai/OLMo-7B"].components["training_data"].note
+    model = project / SMALL
+    old = load_catalog(proj.data_dir).models["demo-org/Base-1B"].components["training_data"].note
     new = old.rstrip(".") + ", and we checked it again."
     model.write_text(model.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-    assert load_catalog(proj.data_dir).models["allenai/OLMo-7B"].components["training_data"].note == new
+    assert load_catalog(proj.data_dir).models["demo-org/Base-1B"].components["training_data"].note == new
 
     def swedish_counts():
         (sv,) = status(proj.pages_dir, proj.locales_dir, languages(proj.config_file), load_catalog(proj.data_dir),
@@ -144,13 +148,13 @@ def test_a_changed_english_note_falls_back_to_english_and_becomes_fuzzy(project:
     render_docs(proj, "sv")
     shown = page.read_text()
     assert "Hela korpusen" not in shown
-    assert '<small class="om-note" lang="en">' in shown and "we checked it again" in shown
+    assert re.search(r'<small class="om-note" lang="en">(<span lang="en">)?[^<]*we checked it again', shown)
     assert 'Delvis på engelska' in shown  # the page's notice: part of it is in English
 
     merged = run_cli("i18n", "extract", cwd=project)
     assert merged.returncode == 0, merged.stderr
     po = read_catalog(data_catalog_path(proj.data_locales_dir, "sv"), "sv")
-    entry = po.get(new, context=NOTE)
+    entry = po.get(new, context=SMALL_NOTE)
     assert entry.fuzzy and entry.string == "Hela korpusen för förträningen finns på Hub."
     again = run_cli("i18n", "extract", cwd=project)
     assert again.returncode == 0 and "wrote" not in again.stdout  # the merge is stable with fuzzy entries too
@@ -158,7 +162,9 @@ def test_a_changed_english_note_falls_back_to_english_and_becomes_fuzzy(project:
     assert after_merge.fuzzy == before_merge.fuzzy + 1 and after_merge.untranslated == before_merge.untranslated - 1
     # Fuzzy is not used: readers still get the English.
     render_docs(proj, "sv")
-    assert "Hela korpusen" not in page.read_text() and '<small class="om-note" lang="en">' in page.read_text()
+    shown = page.read_text()
+    assert "Hela korpusen" not in shown
+    assert re.search(r'<small class="om-note" lang="en">(<span lang="en">)?[^<]*we checked it again', shown)
     report = json.loads(run_cli("i18n", "status", "--lang", "sv", "--json", cwd=project).stdout)[0]
     assert report["data_strings"]["fuzzy"] == after_merge.fuzzy
 
@@ -252,22 +258,28 @@ def test_a_swedish_family_page_has_no_english_in_its_tables(browser, site_url, f
     page.close()
 
 
-def test_a_new_model_repeating_a_translated_sentence_is_translated_at_once(project: Path):
+def test_a_new_model_repeating_a_translated_sentence_is_translated_at_once(small_project: Path):
     """A new file's stock sentence is a new message (its context names the file); the merge gives it the
     translation the same English has elsewhere, not a fuzzy suggestion readers would not see."""
+    project = small_project
     proj = Project(project)
-    source = project / OLMO
-    copy = source.with_name("allenai__OLMo-7B-Copy.yml")
-    copy.write_text(source.read_text(encoding="utf-8").replace("id: allenai/OLMo-7B\n", "id: allenai/OLMo-7B-Copy\n"),
+    translate_data(project, "sv", {(SMALL_NOTE, None): "Syntetisk anteckning om träningsdata."})
+    source = project / SMALL
+    copy = source.with_name("demo-org__Base-1B-Copy.yml")
+    copy.write_text(source.read_text(encoding="utf-8").replace("id: demo-org/Base-1B\n", "id: demo-org/Base-1B-Copy\n"),
                     encoding="utf-8")
-    note = load_catalog(proj.data_dir).models["allenai/OLMo-7B"].components["training_data"].note
+    note = load_catalog(proj.data_dir).models["demo-org/Base-1B"].components["training_data"].note
     assert run_cli("i18n", "extract", cwd=project).returncode == 0
     po = read_catalog(data_catalog_path(proj.data_locales_dir, "sv"), "sv")
-    original = po.get(note, context=NOTE)
-    entry = po.get(note, context=NOTE.replace("allenai__OLMo-7B.yml", "allenai__OLMo-7B-Copy.yml"))
-    assert original.string and not original.fuzzy
+    original = po.get(note, context=SMALL_NOTE)
+    entry = po.get(note, context=SMALL_NOTE.replace("demo-org__Base-1B.yml", "demo-org__Base-1B-Copy.yml"))
+    assert original.string == "Syntetisk anteckning om träningsdata." and not original.fuzzy
     assert entry is not None and not entry.fuzzy and entry.string == original.string
-    assert data_stats(load_catalog(proj.data_dir), proj.data_locales_dir, "sv").untranslated == 0
+    # A sentence of the copy that is untranslated in the original too gets no translation readers see.
+    other = po.get(load_catalog(proj.data_dir).models["demo-org/Base-1B"].components["weights"].note,
+                   context=SMALL_NOTE.replace("demo-org__Base-1B.yml", "demo-org__Base-1B-Copy.yml")
+                   .replace("training_data", "weights"))
+    assert other is not None and (other.fuzzy or not other.string)
 
 
 def test_an_untranslated_label_is_marked_english_wherever_it_shows(project: Path):
