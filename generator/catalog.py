@@ -37,6 +37,9 @@ class Catalog:
     warnings: list[Problem] = field(default_factory=list)
     hub: dict[str, schema.HubSnapshot] = field(default_factory=dict)
     """Facts fetched from the Hugging Face Hub (data/hub/), by model id; a model without one was never fetched."""
+    verdicts: list = field(default_factory=list)
+    """The verdicts of data/trackers/verdicts.yml (``trackers.Verdict``), read and checked once, here; its
+    document is ``documents[VERDICTS_DOCUMENT]``. The pages attach them to the trackers' views."""
 
     def family_models(self, family_id: str) -> list[schema.Model]:
         """The family's models, each base followed by the models derived from it."""
@@ -196,30 +199,39 @@ def load_catalog(root: Path) -> Catalog:
     problems.extend(check_hub(hub, models, licenses, documents, unreadable))
     gated = {model_id for model_id, (snap, _) in hub.items() if snap.gated not in (None, False)}
     problems.extend(check_rules(criteria, models, documents, gated))
-    problems.extend(_curated_tracker_problems(root, criteria))
+    verdicts = _load_curated_trackers(root, criteria, problems, documents)
     snapshots = {model_id: snap for model_id, (snap, _) in hub.items()}
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(sorted(problems))
     return Catalog(root, criteria, licenses, families, models, documents,
-                   sorted(p for p in problems if p.severity == "warning"), snapshots)
+                   sorted(p for p in problems if p.severity == "warning"), snapshots, verdicts)
 
 
-def _curated_tracker_problems(root: Path, criteria: schema.Criteria) -> list[Problem]:
-    """Problems of the curated files beside the machine-written tracker layer (mapping.yml, matches.yml,
-    verdicts.yml): contributors edit them like any catalog file, so every command that reads the
-    catalog reports them with their places, not only the build that renders them."""
+VERDICTS_DOCUMENT = "trackers:verdicts"
+"""The key of data/trackers/verdicts.yml in ``Catalog.documents``."""
+
+
+def _load_curated_trackers(root: Path, criteria: schema.Criteria, problems: list[Problem],
+                           documents: dict[str, Document]) -> list:
+    """Check the curated files beside the machine-written tracker layer (mapping.yml, matches.yml,
+    verdicts.yml) and return the verdicts. Contributors edit them like any catalog file, so every
+    command that reads the catalog reports their problems with their places, not only the build."""
     from generator.trackers import load_config, load_verdicts, trackers_dir
 
-    found: list[Problem] = []
-    for check in ((lambda: load_config(root)) if (trackers_dir(root) / "mapping.yml").exists() else None,
-                  lambda: load_verdicts(root, criteria.keys)):
+    if (trackers_dir(root) / "mapping.yml").exists():
         try:
-            if check is not None:
-                check()
+            load_config(root)
         except CatalogError as exc:
-            found.extend(exc.problems)
-    return found
+            problems.extend(exc.problems)
+    try:
+        doc, verdicts = load_verdicts(root, criteria.keys)
+    except CatalogError as exc:
+        problems.extend(exc.problems)
+        return []
+    if doc is not None:
+        documents[VERDICTS_DOCUMENT] = doc
+    return verdicts.verdicts
 
 
 def _merge(problems: list[Problem], doc: Document, found: list[Problem]) -> None:

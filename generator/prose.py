@@ -2,8 +2,8 @@
 merged into, and the look-up the pages make.
 
 Every non-empty string of a field the schema marks :data:`schema.TRANSLATABLE` (model notes, family
-names, summaries, key facts and link titles, licence names, the texts of data/criteria.yml) is one
-message. Its msgctxt names the file and the field, e.g.
+names, summaries, key facts and link titles, licence names, the texts of data/criteria.yml, the
+reasons of data/trackers/verdicts.yml) is one message. Its msgctxt names the file and the field, e.g.
 ``data/models/olmo/allenai__OLMo-7B.yml:components.training_data.note``, so the same English in two
 places can be translated differently. Items of a list are named by their ``key`` or ``id`` where
 they have one (``levels.open.label``); others share their list's name (``key_facts``,
@@ -13,7 +13,8 @@ they have one (``levels.open.label``); others share their list's name (``key_fac
 each language's translations. Merging (Babel's ``Catalog.update``) keeps the translation of an
 unchanged string, and gives a changed one the old translation marked fuzzy for a translator to
 review. Pages use a translation only when its context and English match exactly and it is not
-fuzzy; everything else is shown in English, marked ``lang="en"``.
+fuzzy; everything else is shown in English, carrying ``fallback_text``'s marks, which become
+``lang="en"`` where the page allows.
 """
 
 from __future__ import annotations
@@ -107,11 +108,9 @@ def walk(obj: BaseModel, prefix: str = "") -> Iterator[tuple[str, BaseModel, str
                     yield from walk(item, f"{path}.{item_name}." if item_name else f"{path}.")
 
 
-def places(catalog: Catalog, verdicts: list[BaseModel] | None = None) -> list[Place]:
-    """Every translatable string of ``catalog``, file by file, and of the trackers' ``verdicts`` (read
-    from data/trackers/verdicts.yml when not given; pages pass the very objects they show, because
-    translations are looked up by the object that holds the English)."""
-    from generator.trackers import VERDICTS_FILE, load_verdicts, trackers_dir
+def places(catalog: Catalog) -> list[Place]:
+    """Every translatable string of ``catalog``, file by file, the reasons of its tracker verdicts too."""
+    from generator.trackers import VERDICTS_FILE, trackers_dir
 
     def file_name(path: Path) -> str:
         return "data/" + Path(path).relative_to(catalog.root).as_posix()
@@ -128,9 +127,7 @@ def places(catalog: Catalog, verdicts: list[BaseModel] | None = None) -> list[Pl
         add(file_name(catalog.documents["family:" + family_id].path), family)
     for model_id, model in catalog.models.items():
         add(file_name(catalog.documents[model_id].path), model)
-    if verdicts is None:
-        verdicts = load_verdicts(catalog.root, catalog.criteria.keys)[1].verdicts
-    for verdict in verdicts:
+    for verdict in catalog.verdicts:
         add(file_name(trackers_dir(catalog.root) / VERDICTS_FILE), verdict, "verdicts.")
     return found
 
@@ -212,10 +209,15 @@ def _reuse_exact_translations(catalog: MessageCatalog) -> None:
             m.flags.discard("fuzzy")
 
 
+def _read_or_empty(path: Path, locale: str) -> MessageCatalog:
+    """``locale``'s data catalog at ``path``, or an empty one when the language has none yet."""
+    return read_catalog(path, locale) if path.is_file() else MessageCatalog(locale=locale, domain=DOMAIN)
+
+
 def merge(template_catalog: MessageCatalog, locales_dir: Path, locale: str) -> tuple[Merged, str]:
     """``locale``'s catalog updated to ``template_catalog``, as (report, PO text); writes nothing."""
     path = data_catalog_path(locales_dir, locale)
-    catalog = read_catalog(path, locale) if path.is_file() else MessageCatalog(locale=locale, domain=DOMAIN)
+    catalog = _read_or_empty(path, locale)
     catalog.update(template_catalog, update_creation_date=False)
     _reuse_exact_translations(catalog)
     dropped = sorted((m.context or "", m.id) for m in catalog.obsolete.values() if m.id and m.string)
@@ -297,5 +299,5 @@ def data_stats(catalog: Catalog, locales_dir: Path, locale: str) -> StringStats:
     """How many of the data's messages ``locale`` translates, holds as fuzzy, or lacks."""
     keys = {p.key for p in places(catalog)}
     path = data_catalog_path(locales_dir, locale)
-    existing = read_catalog(path, locale) if path.is_file() else MessageCatalog(locale=locale, domain=DOMAIN)
+    existing = _read_or_empty(path, locale)
     return stats(existing, keys)

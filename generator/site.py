@@ -119,7 +119,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
                                      if not rel.endswith(tuple(f".{locale}.md" for locale in others))}
     originals = sorted(rel for rel in files if rel.endswith(".md"))
     generated: dict[str, str] = {}
-    prose = places(catalog, trackers.verdicts)
+    prose = places(catalog)
     for lang in langs:
         localizer = make_localizer(project, catalog, lang.locale, default, prose)
         generated.update(render_pages(catalog, assessments, project.templates_dir, localizer, trackers, url))

@@ -215,8 +215,6 @@ class Trackers:
     """Per family id, EOSAI entries that describe a newer release of the family."""
     stale: list[str] = field(default_factory=list)
     """Verdicts of verdicts.yml on disagreements that no longer exist, as notes for curators."""
-    verdicts: list[Verdict] = field(default_factory=list)
-    """Every verdict of verdicts.yml, shown or not: the objects whose reasons the data catalogs translate."""
 
     def info(self, source: str) -> SourceInfo:
         return getattr(self.mapping, source)
@@ -286,7 +284,7 @@ def load_trackers(data_dir: Path, catalog) -> Trackers:
                     source, entry, match.view, components, tuple(k for k in keys if k in against))
             if entry.family and entry.family in catalog.families:
                 result.family_latest.setdefault(entry.family, []).append(entry)
-    _add_verdicts(Path(data_dir), result, catalog)
+    _add_verdicts(result, catalog)
     return result
 
 
@@ -324,15 +322,16 @@ def load_verdicts(data_dir: Path, keys: list[str]) -> tuple[Document | None, Ver
     return doc, Verdicts(verdicts=[v for _, v in found if v is not None])
 
 
-def _add_verdicts(data_dir: Path, result: Trackers, catalog) -> None:
+def _add_verdicts(result: Trackers, catalog) -> None:
     """Attach each verdict of verdicts.yml to the disagreement it settles.
 
     A verdict on a model or disagreement that is gone (a level changed, a model was removed, or the
     import matched differently) is not shown; it is listed in ``result.stale`` for the import to
     report, as matches.yml's lines are, so that merging data never breaks the build."""
-    doc, verdicts = load_verdicts(data_dir, catalog.criteria.keys)
-    result.verdicts = verdicts.verdicts
-    for i, v in enumerate(verdicts.verdicts):
+    from generator.catalog import VERDICTS_DOCUMENT
+
+    doc = catalog.documents.get(VERDICTS_DOCUMENT)
+    for i, v in enumerate(catalog.verdicts):
         view = result.by_model.get(v.model, {}).get(v.source)
         if view is not None and v.component in view.disagrees:
             view.verdicts[v.component] = v

@@ -232,7 +232,8 @@ def test_a_verdict_whose_disagreement_is_gone_is_named_by_the_import(imported):
     assert len(gone) == 1 and gone[0].startswith("data/trackers/verdicts.yml:") and "delete the verdict" in gone[0]
 
 
-def test_a_bad_verdict_is_reported_with_its_place(project, catalog):
+def test_a_bad_verdict_is_reported_with_its_place(project):
+    """verdicts.yml is read and checked once, with the catalog, which every command loads first."""
     from generator.errors import CatalogError
 
     (project / "data" / "trackers" / "verdicts.yml").write_text(
@@ -246,7 +247,7 @@ def test_a_bad_verdict_is_reported_with_its_place(project, catalog):
         "    reason: x\n"
         "    evidence: [javascript:alert(1)]\n", encoding="utf-8")
     with pytest.raises(CatalogError) as caught:
-        load_trackers(project / "data", catalog)
+        load_catalog(project / "data")
     found = {(p.path, p.line, p.field): p.message for p in caught.value.problems}
     assert ("data/trackers/verdicts.yml", 7, "verdicts.1.right") in found
     assert any(key[2] == "verdicts.1.evidence.0" and key[1] == 9 for key in found)
