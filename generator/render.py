@@ -217,9 +217,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
     env.install_gettext_callables(loc.marked_gettext, loc.marked_ngettext, newstyle=True)
-    env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date,
-                       # Data text: escaped; an English fallback's marks become its span in resolve().
-                       lang=escape_text)
+    env.filters.update(percent=loc.percent, number=loc.number, compact=loc.compact, date=loc.date)
     env.tests["english"] = lambda value: isinstance(value, English)
     criteria = catalog.criteria
     common: dict[str, Any] = {
