@@ -125,7 +125,21 @@ def on_nav(nav, config, files):
     return nav
 
 
+@event_priority(-200)  # last: every plugin has read the Markdown by now
+def on_page_content(html: str, page, config, files) -> str:
+    """Let go of the page's Markdown once it is HTML: MkDocs keeps every page's source alive until the
+    build ends, which at a thousand models is tens of megabytes nothing reads again. (Empty, not
+    None: MkDocs takes None for a page not read yet, which has no title.)"""
+    page.markdown = ""
+    return html
+
+
+@event_priority(-200)  # last: the search plugin took its text from the page's HTML before this
 def on_post_page(output: str, page, config) -> str:
+    """Without the head's alternate links (above) and, under ``serve``, with the problems banner.
+
+    The page's HTML body is let go once the page is written, for the same reason as its Markdown."""
+    page.content = None
     return with_problems_banner(without_alternate_links(output))
 
 
