@@ -21,7 +21,10 @@ Every command's CPU time (user + system, its child processes included) is report
 time: on a shared machine the wall times grow with everyone else's load, the CPU times much less.
 
 Peak memory is the largest sum of the resident memory of the command and all its child processes,
-sampled every 20 ms (and never less than the kernel's peak for the command itself).
+sampled every 20 ms (and never less than the kernel's peak for the command itself). A forked child
+shares its parent's pages until either writes to them, and that sum counts a shared page once per
+process; the proportional figure (PSS, which splits each shared page between the processes that share
+it) is the memory the machine really gives the command, and is reported beside it.
 """
 
 from __future__ import annotations
@@ -106,26 +109,40 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def _tree_rss(pid: int) -> int:
-    total, todo = 0, [pid]
+def _pss(pid: int) -> int:
+    """Proportional resident memory of ``pid`` in bytes (0 once it has gone)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
     while todo:
         current = todo.pop()
-        total += _rss(current)
+        found.append(current)
         todo.extend(_children(current))
-    return total
+    return found
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, float]:
-    """Run a command; returns its wall seconds, peak memory in bytes and CPU seconds (user + system, its
-    child processes included). Raises if it fails."""
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int, float, int]:
+    """Run a command; returns its wall seconds, peak memory in bytes, CPU seconds (user + system, its
+    child processes included) and peak proportional memory in bytes. Raises if it fails."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.02):
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            tree = _tree(proc.pid)
+            peak[0] = max(peak[0], sum(map(_rss, tree)))
+            peak[1] = max(peak[1], sum(map(_pss, tree)))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -137,7 +154,7 @@ def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{output.decode(errors='replace')}")
-    return elapsed, max(peak[0], usage.ru_maxrss * 1024), usage.ru_utime + usage.ru_stime
+    return elapsed, max(peak[0], usage.ru_maxrss * 1024), usage.ru_utime + usage.ru_stime, peak[1]
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
@@ -180,15 +197,15 @@ def measure(models: int, langs: list[str], workdir: Path) -> dict:
     site, docs = root / "site", root / "build" / "docs"
     figures: dict = {"models": models, "langs": langs, "cpus": os.cpu_count()}
 
-    figures["validate_s"], _, figures["validate_cpu_s"] = run([*om, "validate"], root)
+    figures["validate_s"], _, figures["validate_cpu_s"], _ = run([*om, "validate"], root)
     render = [sys.executable, "-c", "import sys; from generator.site import Project, render_docs; "
               "render_docs(Project(__import__('pathlib').Path('.').resolve()), sys.argv[1] or None)",
               langs[0] if only else ""]
-    figures["render_s"], _, figures["render_cpu_s"] = run(render, root)
+    figures["render_s"], _, figures["render_cpu_s"], _ = run(render, root)
     shutil.rmtree(root / "build")
-    figures["build_cold_s"], figures["build_cold_peak_mb"], figures["build_cold_cpu_s"] = _mb(
-        run([*om, "build", *only], root))
-    figures["mkdocs_s"], figures["mkdocs_peak_mb"], figures["mkdocs_cpu_s"] = _mb(run(
+    (figures["build_cold_s"], figures["build_cold_peak_mb"], figures["build_cold_cpu_s"],
+     figures["build_cold_peak_pss_mb"]) = _mb(run([*om, "build", *only], root))
+    figures["mkdocs_s"], figures["mkdocs_peak_mb"], figures["mkdocs_cpu_s"], figures["mkdocs_peak_pss_mb"] = _mb(run(
         [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(root / "build" / "plain-site")],
         root, {**ENV, **lang_env}))
     figures["ratio_build_to_mkdocs"] = round(figures["build_cold_s"] / figures["mkdocs_s"], 3)
@@ -197,14 +214,14 @@ def measure(models: int, langs: list[str], workdir: Path) -> dict:
     assert docs.is_dir()
 
     before = snapshot(site)
-    figures["build_unchanged_s"], _, figures["build_unchanged_cpu_s"] = run([*om, "build", *only], root)
+    figures["build_unchanged_s"], _, figures["build_unchanged_cpu_s"], _ = run([*om, "build", *only], root)
     figures["build_unchanged_files_written"] = written_since(before, site)
 
     changed = added[len(added) // 2]
     changed.write_text(changed.read_text().replace("Synthetic entry for the benchmark.",
                                                    "Synthetic entry for the benchmark, changed.", 1))
     before = snapshot(site)
-    figures["build_one_change_s"], _, figures["build_one_change_cpu_s"] = run([*om, "build", *only], root)
+    figures["build_one_change_s"], _, figures["build_one_change_cpu_s"], _ = run([*om, "build", *only], root)
     figures["build_one_change_files_written"] = written_since(before, site)
 
     files = [p for p in site.rglob("*") if p.is_file()]
@@ -214,8 +231,8 @@ def measure(models: int, langs: list[str], workdir: Path) -> dict:
     return figures
 
 
-def _mb(measured: tuple[float, int, float]) -> tuple[float, float, float]:
-    return measured[0], round(measured[1] / 1e6, 1), measured[2]
+def _mb(measured: tuple[float, int, float, int]) -> tuple[float, float, float, float]:
+    return measured[0], round(measured[1] / 1e6, 1), measured[2], round(measured[3] / 1e6, 1)
 
 
 LABELS = [
@@ -226,9 +243,11 @@ LABELS = [
     ("build_cold_s", "openmodels build, cold", "s"),
     ("build_cold_cpu_s", "  CPU time", "s"),
     ("build_cold_peak_mb", "  peak memory", "MB"),
+    ("build_cold_peak_pss_mb", "  peak memory, shared pages counted once (PSS)", "MB"),
     ("mkdocs_s", "plain mkdocs build of the same Markdown", "s"),
     ("mkdocs_cpu_s", "  CPU time", "s"),
     ("mkdocs_peak_mb", "  peak memory", "MB"),
+    ("mkdocs_peak_pss_mb", "  peak memory, shared pages counted once (PSS)", "MB"),
     ("ratio_build_to_mkdocs", "ratio: openmodels build / mkdocs build", "x"),
     ("ratio_build_to_mkdocs_cpu", "  the same in CPU time", "x"),
     ("build_unchanged_s", "openmodels build again, nothing changed", "s"),

@@ -105,12 +105,13 @@ def swap_in(staged: Path, target: Path) -> None:
 
 def recover(target: Path) -> None:
     """Restore ``target`` if a previous swap was interrupted between its two renames, and remove the
-    staging folders (``.<name>.new-<pid>``) of builds that were killed."""
+    staging folders (``.<name>.new-<pid>``, and their ``.languages`` companions, see
+    generator.language_builds) of builds that were killed."""
     old = target.with_name(f".{target.name}.old")
     if old.exists() and not target.exists():
         os.rename(old, target)
     for staged in target.parent.glob(f".{target.name}.new-*"):
-        pid = staged.name.rsplit("-", 1)[-1]
+        pid = staged.name.removesuffix(".languages").rsplit("-", 1)[-1]
         if pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(staged, ignore_errors=True)
 

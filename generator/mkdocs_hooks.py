@@ -13,6 +13,9 @@ import os
 import sys
 from pathlib import Path
 
+from mkdocs.plugins import event_priority
+
+from generator import language_builds
 from generator.theme_internals import (
     CONTENT_START,
     i18n_enabled,
@@ -113,6 +116,13 @@ def _expand_families(nav: list, pages: list[str]) -> None:
 # sitemap already names each page's translations (xhtml:link hreflang, absolute URLs), which search
 # engines accept in place of the head tags, and the language menu links straight to the translated
 # page, so the head tags go and nothing is lost.
+
+
+@event_priority(-200)  # after the i18n plugin's own on_nav (-100) has set up the default language
+def on_nav(nav, config, files):
+    """A build begun by generator.language_builds forks here: the other languages in a child."""
+    language_builds.fork_other_languages(config, files)
+    return nav
 
 
 def on_post_page(output: str, page, config) -> str:

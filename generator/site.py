@@ -16,14 +16,17 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator import language_builds
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
 from generator.fallback_text import resolve
 from generator.files import read_tree, recover, swap_in, sync_tree
-from generator.i18n import languages, load_translations, public_site_url, translated_name, translation_status
+from generator.i18n import Language, languages, load_translations, public_site_url, translated_name, translation_status
+from generator.language_builds import each_apart
 from generator.search import split_search_index
 from generator.trackers import load_trackers
 
@@ -118,12 +121,14 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     files: dict[str, str | bytes] = {rel: content for rel, content in tree.items()
                                      if not rel.endswith(tuple(f".{locale}.md" for locale in others))}
     originals = sorted(rel for rel in files if rel.endswith(".md"))
-    generated: dict[str, str] = {}
     prose = places(catalog)
-    for lang in langs:
+
+    def render_language(lang: Language) -> tuple[dict[str, str], dict[str, str]]:
+        """The generated pages and the hand-written ones of one language."""
         localizer = make_localizer(project, catalog, lang.locale, default, prose)
-        generated.update(render_pages(catalog, assessments, project.templates_dir, localizer, trackers, url))
+        pages = render_pages(catalog, assessments, project.templates_dir, localizer, trackers, url)
         glossary = load_glossary(project.data_dir, lang.locale)
+        written: dict[str, str] = {}
         for page in originals:
             name = translated_name(page, lang.locale) if not lang.default else page
             original = tree[page].decode("utf-8")
@@ -136,7 +141,14 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             text = resolve(expand_figures(text, name, catalog, assessments, localizer), localizer.default)
             # Sentences that state a rule (methodology) are read from data/criteria.yml.
             text = expand_rules(text, name, catalog.criteria, project.templates_dir, localizer)
-            files[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
+            written[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
+        return pages, written
+
+    # Each language renders on a core of its own (the languages share nothing they change).
+    generated: dict[str, str] = {}
+    for pages, written in each_apart([partial(render_language, lang) for lang in langs]):
+        generated.update(pages)
+        files.update(written)
     generated["api/models.json"] = models_json(catalog, assessments, trackers)
     generated["api/models.csv"] = models_csv(catalog, assessments)
     generated.update(badges(catalog, assessments, badge_file))
@@ -168,7 +180,7 @@ def make_localizer(project: Project, catalog: Catalog, locale: str, default: str
 
 
 def build(project: Project, site_dir: Path | None = None, only: str | None = None,
-          force: bool = False) -> Recorded:
+          force: bool = False, languages_apart: bool = True) -> Recorded:
     """Build the whole site into ``site_dir`` (default ``site/``); returns what the build recorded.
 
     With ``only`` (a language code), just that language is built, at the site's root: a quick check
@@ -178,6 +190,10 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
     When the site was built from exactly the current inputs (see generator.digest), nothing is
     read or written and the previous build's record is returned; ``force`` builds anyway. A caller
     tells the two apart by the record's ``fresh`` flag.
+
+    Each language is built by MkDocs in a process of its own (generator.language_builds); with
+    ``languages_apart`` false they are built one after another, as the i18n plugin does, which makes
+    the same site more slowly.
     """
     site_dir = Path(site_dir or project.site_dir).resolve()
     check_site_dir(project, site_dir)
@@ -198,7 +214,7 @@ def build(project: Project, site_dir: Path | None = None, only: str | None = Non
     staged = site_dir.with_name(f".{site_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staged, ignore_errors=True)
     try:
-        run_mkdocs(project.config_file, staged, only)
+        run_mkdocs(project.config_file, staged, only, languages_apart=languages_apart)
         if only is None:
             split_search_index(staged, langs[0].locale, [lang.locale for lang in langs[1:]])
         (staged / SITE_MARKER).write_text("Built by openmodels; `openmodels build` may replace this folder.\n")
@@ -269,10 +285,12 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None) -> None:
+def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None, languages_apart: bool = False) -> None:
     """Run a strict MkDocs build of ``config_file`` into ``site_dir``; raises BuildError on any warning.
 
     With ``only``, the i18n plugin builds just that language (its ``build_only_locale`` reads DOCS_LANG).
+    With ``languages_apart``, the languages after the default one are built in a forked process
+    while this one builds the default language, when this process can fork (generator.language_builds).
     This is the one place that knows which builder runs, so moving to a MkDocs fork is one change here.
     """
     from mkdocs.commands.build import build as mkdocs_build
@@ -285,11 +303,15 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None) -> No
     try:
         with _mkdocs_environment(only):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            if languages_apart and only is None and language_builds.possible():
+                language_builds.begin(site_dir, collector.messages)
             mkdocs_build(config)
+            language_builds.join(config)
     except (MkDocsException, OSError) as exc:
         details = "\n".join(f"  {m}" for m in collector.messages)
         raise BuildError(f"MkDocs build failed: {exc}" + (f"\n{details}" if details else "")) from None
     finally:
+        language_builds.end()
         logger.removeHandler(collector)
 
 

@@ -27,6 +27,13 @@ the bundle loads ``search/search_index.json`` Material     main.html points that
 by XMLHttpRequest or fetch                                 language's own index (test_browser)
 the search index's ``{"config", "docs":       Material's   generator/search.py splits it by language
 [{"location", ...}]}``                        search       (test_i18n: search index per language)
+the plugin's languages loop: ``building``,    i18n         generator/language_builds.py builds the
+``current_language``, ``build_languages``,                 other languages in a process of their own
+``is_default_language_build``,                             and joins them (test_build_speed: the same
+``search_entries``,                                        bytes as the plugin's sequential build)
+``reconfigure_search_index(config)``
+(``i18n_builder``, ``i18n_search_entries``,
+``i18n_write_search_index``)
 ============================================  ===========  ============================================
 """
 
@@ -98,6 +105,33 @@ def language_homes(config: Any) -> list[dict]:
     if not isinstance(homes, list):
         raise _gone("mkdocs-static-i18n's extra_alternate as a list", "the 404 page's language menu")
     return homes
+
+
+_BUILDER = ("building", "current_language", "build_languages", "is_default_language_build", "search_entries",
+            "reconfigure_search_index")
+
+
+def i18n_builder(config: Any) -> Any:
+    """The i18n plugin, with the state of its loop over the languages (its ``on_post_build``)."""
+    plugin = config.plugins.get("i18n")
+    missing = [name for name in _BUILDER if not hasattr(plugin, name)]
+    if missing:
+        raise _gone(f"mkdocs-static-i18n's {', '.join(missing)}", "building each language in a process of its own")
+    return plugin
+
+
+def i18n_search_entries(plugin: Any) -> list[dict]:
+    """The search entries the plugin gathers from each language's build, to write them as one index."""
+    entries = plugin.search_entries
+    if not isinstance(entries, list):
+        raise _gone("mkdocs-static-i18n's search_entries as a list", "joining the languages' search entries")
+    return entries
+
+
+def i18n_write_search_index(plugin: Any, config: Any) -> None:
+    """Write the search index of every language from the gathered entries, deduplicated, as the plugin
+    does at the end of its loop."""
+    plugin.reconfigure_search_index(config)
 
 
 def without_alternate_links(html: str) -> str:

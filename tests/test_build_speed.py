@@ -11,7 +11,8 @@ import pytest
 from conftest import ROOT, run_cli
 
 from generator.digest import RECORD
-from generator.site import Project, build
+from generator.errors import BuildError, CatalogError
+from generator.site import Project, _render_summary, build
 
 
 def _state(folder: Path) -> dict[str, tuple[int, int]]:
@@ -54,6 +55,8 @@ def test_benchmark_runs_at_small_n(tmp_path):
     for key in ("validate_s", "render_s", "build_cold_s", "mkdocs_s", "build_unchanged_s", "build_one_change_s"):
         assert figures[key] > 0, key
     assert figures["build_cold_peak_mb"] > 20 and figures["mkdocs_peak_mb"] > 20
+    assert 20 < figures["build_cold_peak_pss_mb"] <= figures["build_cold_peak_mb"] * 1.05
+    assert 20 < figures["mkdocs_peak_pss_mb"] <= figures["mkdocs_peak_mb"] * 1.05
     assert abs(figures["ratio_build_to_mkdocs"] - figures["build_cold_s"] / figures["mkdocs_s"]) < 0.05
     assert figures["build_unchanged_files_written"] == 0
     assert figures["build_one_change_files_written"] > 0
@@ -145,16 +148,103 @@ def _site_bytes(site: Path) -> dict[str, bytes]:
 
 
 def test_build_output_equals_a_full_sequential_build(built_site, tmp_path):
-    """The real catalog: a build that skipped work (here: nothing changed) leaves exactly the site a
-    full build from scratch makes, file for file and byte for byte, apart from MkDocs' build dates."""
+    """The real catalog: the build as it runs (a no-op when nothing changed; each language in a
+    process of its own) leaves exactly the site that a full build from scratch makes with the i18n
+    plugin building the languages one after another, file for file and byte for byte, apart from
+    MkDocs' build dates. Its search index, sitemap and 404 page join what both processes wrote."""
     root = built_site.parent
     assert not build(Project(root)).fresh
     fresh = tmp_path / "fresh-site"
-    assert build(Project(root), fresh, force=True).fresh
+    assert build(Project(root), fresh, force=True, languages_apart=False).fresh
     first, second = _site_bytes(built_site), _site_bytes(fresh)
     assert sorted(first) == sorted(second)
     different = [rel for rel in first if first[rel] != second[rel]]
     assert not different
+    assert {"search/search_index.json", "sv/search/search_index.json", "sitemap.xml", "404.html"} <= set(first)
+
+
+def _counting_forks(monkeypatch) -> list[int]:
+    """Count the forks of this process (each is still a real fork)."""
+    import os
+
+    forks: list[int] = []
+    real = os.fork
+
+    def fork() -> int:
+        pid = real()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return forks
+
+
+def test_each_language_is_built_by_a_process_of_its_own(project, monkeypatch):
+    """Swedish is rendered, then built by MkDocs, in a forked child each time while this process does
+    English; the children are gone afterwards, and so is the MkDocs child's folder."""
+    import os
+
+    from generator import language_builds
+
+    forks = _counting_forks(monkeypatch)
+    monkeypatch.setattr("generator.site._render_apart", _render_summary)  # no fork for the render
+    proj = Project(project)
+    build(proj)
+    assert len(forks) == 2
+    for pid in forks:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    assert (proj.site_dir / "sv" / "index.html").is_file() and (proj.site_dir / "index.html").is_file()
+    assert not list(project.glob(f"*{language_builds.WORKDIR_SUFFIX}")) and not list(project.glob(".site*"))
+
+
+def test_a_failure_in_the_other_languages_build_fails_the_build_and_keeps_the_site(project, monkeypatch):
+    """A broken link on a Swedish page only: the child's strict MkDocs build fails, the build says
+    which page, and the previous site stays as it was."""
+    proj = Project(project)
+    build(proj)
+    before = _site_bytes(proj.site_dir)
+    forks = _counting_forks(monkeypatch)
+    monkeypatch.setattr("generator.site._render_apart", _render_summary)
+    page = proj.pages_dir / "methodology.sv.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[trasig](no-such-page.md)\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(proj)
+    assert len(forks) == 2  # the Swedish render, which succeeds, and the Swedish MkDocs build
+    assert "no-such-page.md" in str(caught.value) and "methodology" in str(caught.value)
+    assert _site_bytes(proj.site_dir) == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".site")]
+
+
+def _dies() -> None:
+    import os
+
+    os._exit(3)
+
+
+def _fails() -> None:
+    raise CatalogError(problems=[])
+
+
+def test_work_done_apart_comes_back_in_order_with_its_errors():
+    """each_apart: the first call here, the others in forked children; results, exceptions and a
+    child that dies all come back to the caller."""
+    import os
+
+    from generator.language_builds import each_apart
+
+    here = os.getpid()
+    first, second, big = each_apart([os.getpid, os.getpid, lambda: "x" * 200_000])
+    assert first == here and second != here and big == "x" * 200_000  # more than a pipe holds
+    with pytest.raises(CatalogError):
+        each_apart([os.getpid, _fails])
+    with pytest.raises(BuildError, match="died before it finished"):
+        each_apart([os.getpid, _dies])
+    with pytest.raises(CatalogError):
+        each_apart([_fails, os.getpid])  # the children of a failed first call are stopped and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
 
 
 def test_rendering_runs_apart_from_mkdocs(project):

@@ -64,6 +64,9 @@ def i18n_config(plugin=None, alternate=None):
     (theme_internals.language_homes, (i18n_config(),), "extra_alternate"),
     (theme_internals.language_menu, (i18n_config(SimpleNamespace(extra_alternate=[{"lang": "en", "link": "/"}]),
                                                  alternate=[{"language": "en"}]),), "config.extra.alternate"),
+    (theme_internals.i18n_builder, (i18n_config(SimpleNamespace(building=False, current_language="en")),),
+     "build_languages"),
+    (theme_internals.i18n_search_entries, (SimpleNamespace(search_entries=None),), "search_entries"),
     (theme_internals.without_alternate_links,
      ('<head><link hreflang="sv" rel="alternate" href="/sv/"></head>',), "hreflang"),
 ])
