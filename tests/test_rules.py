@@ -39,7 +39,7 @@ def broken(rule: str, subject: Model, base: Model | None = None, gated: bool = F
 
 def test_every_rule_has_words_in_both_languages_and_a_worked_example_below():
     tested = {"base-model-not-fine-tuned", "fine-tune-metrics-are-its-own", "paper-is-a-document",
-              "architecture-code-counts", "gates-and-ungated-copies"}
+              "architecture-code-counts", "gates-and-ungated-copies", "evaluation-code-you-can-run"}
     assert set(RULES) == tested, "add a passing and a failing worked example for each new rule"
     swedish = load_strings(ROOT / "data" / "locales", "sv")
     for rule in RULES.values():
@@ -93,6 +93,21 @@ def test_gates_and_ungated_copies():
     assert broken("gates-and-ungated-copies", with_copy, gated=True) == []
     assert broken("gates-and-ungated-copies", hub_only, gated=False) == []
     assert broken("gates-and-ungated-copies", hub_only, gated=True) == ["evidence"]
+
+
+def test_evaluation_code_you_can_run():
+    harness = "https://github.com/EleutherAI/lm-evaluation-harness"
+    paper = "https://arxiv.org/abs/2310.06825"
+    assert broken("evaluation-code-you-can-run", model(evaluation_code=("partial", [CARD, harness]))) == []
+    leaderboard = "https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard"
+    assert broken("evaluation-code-you-can-run", model(evaluation_code=("partial", [leaderboard]))) == []
+    # Mistral 7B's old entry: partial on a paper that gives benchmarks and shot counts but no code.
+    assert broken("evaluation-code-you-can-run", model(evaluation_code=("partial", [paper]))) == ["evidence"]
+    assert broken("evaluation-code-you-can-run", model(evaluation_code=("open", [CARD]))) == ["evidence"]
+    # A Hub dataset of results or model outputs is not code.
+    outputs = "https://huggingface.co/datasets/meta-llama/Llama-3.1-8B-evals"
+    assert broken("evaluation-code-you-can-run", model(evaluation_code=("partial", [outputs]))) == ["evidence"]
+    assert broken("evaluation-code-you-can-run", model(evaluation_code=("closed", [paper]))) == []
 
 
 def test_every_model_in_the_catalog_obeys_every_rule():
