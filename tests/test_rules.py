@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from generator.catalog import load_catalog, load_criteria
 from generator.errors import CatalogError
@@ -39,7 +40,7 @@ def broken(rule: str, subject: Model, base: Model | None = None, gated: bool = F
 
 def test_every_rule_has_words_in_both_languages_and_a_worked_example_below():
     tested = {"base-model-not-fine-tuned", "fine-tune-metrics-are-its-own", "paper-is-a-document",
-              "architecture-code-counts", "gates-and-ungated-copies"}
+              "architecture-code-counts", "gates-and-ungated-copies", "release-date-precision"}
     assert set(RULES) == tested, "add a passing and a failing worked example for each new rule"
     swedish = load_strings(ROOT / "data" / "locales", "sv")
     for rule in RULES.values():
@@ -93,6 +94,19 @@ def test_gates_and_ungated_copies():
     assert broken("gates-and-ungated-copies", with_copy, gated=True) == []
     assert broken("gates-and-ungated-copies", hub_only, gated=False) == []
     assert broken("gates-and-ungated-copies", hub_only, gated=True) == ["evidence"]
+
+
+def test_release_date_precision():
+    """No machine can tell a guessed day from a sourced one; the schema makes sure that a day, a month
+    and a bare year can all be written, and that nothing else passes for a date."""
+    def dated(value: object) -> Model:
+        return Model.model_validate({**model().model_dump(), "release_date": value})
+
+    assert [dated(v).release_date for v in ("2022-07-12", "2022-07", "2022", 2022)] == \
+        ["2022-07-12", "2022-07", "2022", "2022"]
+    for wrong in ("2022-13", "22", 22, "2022-7", "mid-2022"):
+        with pytest.raises(ValidationError):
+            dated(wrong)
 
 
 def test_every_model_in_the_catalog_obeys_every_rule():
