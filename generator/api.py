@@ -69,7 +69,7 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("family", "The id of the model's family."),
     ("kind", "base, continued-pretraining, fine-tune, instruct or chat."),
     ("base_model", "The repo id of the model it was trained from; empty for a base model."),
-    ("release_date", "YYYY-MM-DD or YYYY-MM; empty if unknown."),
+    ("release_date", "YYYY-MM-DD, YYYY-MM or YYYY, as precise as the evidence allows; empty if unknown."),
     ("parameters", "Number of parameters; empty if unknown."),
     ("license", "The SPDX id (or LicenseRef-...) of the weights' licence."),
     ("osi_approved", "true if that licence is OSI-approved."),

@@ -42,7 +42,11 @@ class Catalog:
     document is ``documents[VERDICTS_DOCUMENT]``. The pages attach them to the trackers' views."""
 
     def family_models(self, family_id: str) -> list[schema.Model]:
-        """The family's models, each base followed by the models derived from it."""
+        """The family's models, each base followed by the models derived from it.
+
+        Models derived from the same base come in order of release. The dates compare as text, so a
+        release known only to the month or the year comes before those dated within that month or
+        year: the order claims no more than the date does. Undated models come first."""
         members = [m for m in self.models.values() if m.family == family_id]
         ids = {m.id for m in members}
         children: dict[str | None, list[schema.Model]] = {}

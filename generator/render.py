@@ -193,13 +193,16 @@ class Localizer:
         return Markup("–" if score is None else format_percent(round(score, 2), locale=self.locale))
 
     def date(self, value: str | None) -> str | None:
-        """A YYYY-MM-DD or YYYY-MM date written out the way the reader's language writes dates."""
+        """A YYYY-MM-DD, YYYY-MM or YYYY date written out the way the reader's language writes dates,
+        to the precision it has: a year stays a year, never a first of January."""
         if not value:
             return None
         parts = [int(p) for p in value.split("-")]
         if len(parts) == 3:
             return format_date(datetime.date(*parts), format="long", locale=self.locale)
-        return format_skeleton("yMMMM", datetime.date(parts[0], parts[1], 1), locale=self.locale)
+        if len(parts) == 2:
+            return format_skeleton("yMMMM", datetime.date(parts[0], parts[1], 1), locale=self.locale)
+        return format_skeleton("y", datetime.date(parts[0], 1, 1), locale=self.locale)
 
     def page_path(self, path: str) -> str:
         """Where the page for ``path`` lives in this language (suffix layout: page.sv.md)."""

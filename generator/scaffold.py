@@ -233,7 +233,7 @@ def _entry_text(model_id: str, family: str, criteria: schema.Criteria, facts: di
         + "\n",
         f"release_date: {_scalar(facts.get('release_date'))}"
         + ("  # the Hub repo's creation day; check the announcement" if "release_date" in facts
-           else "  # YYYY-MM-DD, or YYYY-MM") + "\n",
+           else "  # YYYY-MM-DD, YYYY-MM or YYYY: as precise as the evidence") + "\n",
         f"parameters: {_scalar(facts.get('parameters'))}"
         + ("  # counted in the Hub's weights; the developer's headline figure is preferred, e.g. 7000000000"
            if "parameters" in facts else "  # a whole number, e.g. 7000000000 for 7B") + "\n",

@@ -13,7 +13,18 @@ import typing
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    WithJsonSchema,
+)
 from pydantic.fields import FieldInfo
 
 LEVELS = ("open", "partial", "closed", "unknown", "not_applicable")
@@ -23,7 +34,8 @@ Kind = Literal["base", "continued-pretraining", "fine-tune", "instruct", "chat"]
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-_DATE_SHAPE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE_SHAPE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_MESSAGE = "must be a date YYYY-MM-DD, YYYY-MM or YYYY"
 _URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 _LICENSE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]{0,63}$")
 
@@ -42,27 +54,43 @@ Slug = Annotated[StrictStr, AfterValidator(_check(_SLUG, "must be lowercase lett
 
 
 def _real_date(value: str) -> str:
-    """A YYYY-MM-DD or YYYY-MM (or an ISO time) that is a day of the calendar, not just of the pattern.
-
-    A date of the right shape but an impossible month or day is told which part is wrong."""
+    """A YYYY-MM-DD, YYYY-MM or YYYY (or an ISO time) that is a day, month or year of the calendar,
+    not just of the pattern. A date of the right shape but an impossible month or day is told which
+    part is wrong."""
     day_part = value[:10]
     shape = _DATE_SHAPE.match(day_part)
     if not shape:
-        raise ValueError("must be a date YYYY-MM-DD or YYYY-MM")
-    year, month, day = int(shape.group(1)), int(shape.group(2)), shape.group(3)
+        raise ValueError(_DATE_MESSAGE)
+    year, month, day = int(shape.group(1)), shape.group(2), shape.group(3)
     if year == 0:
         raise ValueError(f"{day_part}: there is no year 0000")
-    if not 1 <= month <= 12:
-        raise ValueError(f"{day_part}: there is no month {shape.group(2)}; months run from 01 to 12")
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValueError(f"{day_part}: there is no month {month}; months run from 01 to 12")
     if day is not None:
-        last = calendar.monthrange(year, month)[1]
+        last = calendar.monthrange(year, int(month))[1]
         if not 1 <= int(day) <= last:
-            raise ValueError(f"{day_part}: {calendar.month_name[month]} {year} has days 01 to {last}, not {day}")
+            raise ValueError(f"{day_part}: {calendar.month_name[int(month)]} {year} has days 01 to {last}, not {day}")
     return value
 
 
-ReleaseDate = Annotated[StrictStr, AfterValidator(_check(_DATE_SHAPE, "must be a date YYYY-MM-DD or YYYY-MM")),
-                        AfterValidator(_real_date)]
+def _year_as_text(value: object) -> object:
+    """YAML reads a bare year such as 2022 as a number; as a release date it means the text '2022'.
+    Any other whole number becomes text too, so that the date check says what is wrong with it."""
+    return str(value) if type(value) is int else value
+
+
+def _four_digit_year(value: str) -> str:
+    if value.isascii() and value.isdigit() and len(value) != 4:
+        raise ValueError(f"{value}: a year has four digits, e.g. 2023")
+    return value
+
+
+ReleaseDate = Annotated[StrictStr, BeforeValidator(_year_as_text), AfterValidator(_four_digit_year),
+                        AfterValidator(_check(_DATE_SHAPE, _DATE_MESSAGE)),
+                        AfterValidator(_real_date),
+                        WithJsonSchema({"anyOf": [{"type": "string", "pattern": _DATE_SHAPE.pattern},
+                                                  {"type": "integer", "minimum": 1000, "maximum": 9999}]})]
+"""A day, a month or a year: the finest precision the evidence supports (rule release-date-precision)."""
 LicenseId = Annotated[StrictStr, AfterValidator(_check(_LICENSE_ID, "must be an SPDX id or LicenseRef-..."))]
 
 
@@ -157,7 +185,8 @@ def field_hint(info: FieldInfo, item: bool = False) -> str:
         return "one of: " + ", ".join(choices)
     examples = [e[0] if item and isinstance(e, list) and e else e for e in info.examples or []]
     template = (info.json_schema_extra or {}).get("hint", "e.g. {example}" if examples else "")
-    return template.format(example=" or ".join(show_example(e) for e in examples))
+    shown = [show_example(e) for e in examples]
+    return template.format(example=" or ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 2 else shown))
 
 
 def _choices(annotation: object) -> tuple[str, ...]:
@@ -198,8 +227,9 @@ class Model(_Strict):
     base_model: RepoId | None = Field(None, examples=["meta-llama/Llama-2-7b-hf"],
                                       json_schema_extra=_hint("e.g. {example}, or leave it out"))
     """The Hub id of the model this one was derived from, if any; it must be in the catalog."""
-    release_date: ReleaseDate | None = Field(None, examples=["2024-02-01", "2024-02"])
-    """When the model was released: YYYY-MM-DD, or YYYY-MM when the day is not known."""
+    release_date: ReleaseDate | None = Field(None, examples=["2024-02-01", "2024-02", "2024"])
+    """When the weights were first public: YYYY-MM-DD, YYYY-MM when the day is not known, or YYYY when
+    the evidence places the release within a year but not a month."""
     parameters: Annotated[StrictInt, Field(gt=0)] | None = Field(
         None, examples=[7000000000], json_schema_extra=_hint("a whole number, e.g. {example} for 7B"))
     """The headline parameter count given by the developer, e.g. 7000000000 for '7B'."""

@@ -53,7 +53,8 @@ def test_every_problem_is_reported_at_once(fixture_catalog):
     (BASE, "id: demo-org/Base-1B", "id: demo-org/Base-2B", "file name 'demo-org__Base-1B.yml' does not match id"),
     (BASE, "- https://example.org/base-1b/weights", "- javascript:alert(1)",
      "only http(s) links are allowed, not 'javascript:'"),
-    (BASE, "release_date: 2024-02", "release_date: Feb 2024", "release_date: must be a date YYYY-MM-DD or YYYY-MM"),
+    (BASE, "release_date: 2024-02", "release_date: Feb 2024",
+     "release_date: must be a date YYYY-MM-DD, YYYY-MM or YYYY"),
     (BASE, "parameters: 1000000000", "parameters: '1B'", "parameters: expected a whole number, found the text '1B'"),
 ])
 def test_single_mistakes(fixture_catalog, rel, old, new, expected):
@@ -140,3 +141,38 @@ def test_misspelt_key_in_the_licence_registry_gets_its_own_hint(fixture_catalog)
     licenses.write_text(licenses.read_text().replace("  osi_approved: true\n", "  osi_aproved: true\n", 1))
     found = problems_of(fixture_catalog)
     assert any("unknown key 'osi_aproved'" in p and "did you mean 'osi_approved'?" in p for p in found), found
+
+
+@pytest.mark.parametrize("written, kept", [("2023", "2023"), ("'2023'", "2023"), ("2023-06", "2023-06"),
+                                           ("2023-06-05", "2023-06-05")])
+def test_a_release_date_may_be_a_day_a_month_or_a_year(fixture_catalog, written, kept):
+    """YAML reads a bare 2023 as a number; as a release date it is the year, kept as text like the others."""
+    edit(fixture_catalog, BASE, "release_date: 2024-02", f"release_date: {written}")
+    assert load_catalog(fixture_catalog).models["demo-org/Base-1B"].release_date == kept
+
+
+@pytest.mark.parametrize("written, message", [
+    ("2023-13", "release_date: 2023-13: there is no month 13; months run from 01 to 12"),
+    ("23", "release_date: 23: a year has four digits, e.g. 2023"),
+    ("'202'", "release_date: 202: a year has four digits, e.g. 2023"),
+    ("'0000'", "release_date: 0000: there is no year 0000"),
+    ("2023.5", "release_date: expected text, found the number '2023.5'"),
+])
+def test_a_release_date_that_is_no_day_month_or_year_is_refused_with_a_hint(fixture_catalog, written, message):
+    edit(fixture_catalog, BASE, "release_date: 2024-02", f"release_date: {written}")
+    (found,) = problems_of(fixture_catalog)
+    assert found == f"data/{BASE}:7:15: {message}\n    hint: e.g. 2024-02-01, 2024-02 or 2024"
+
+
+def test_releases_of_one_base_are_in_order_and_a_coarser_date_comes_first(fixture_catalog):
+    """A date known only to the year or month is placed before the releases dated within it, never on a
+    day it does not name."""
+    chat = (fixture_catalog / CHAT).read_text()
+    for stem, date in (("Chat-2B", "2024-01-15"), ("Chat-3B", "2023-12")):
+        text = chat.replace("id: demo-org/Chat-1B", f"id: demo-org/{stem}").replace("release_date: 2024-02",
+                                                                                   f"release_date: {date}")
+        (fixture_catalog / "models" / "demo" / f"demo-org__{stem}.yml").write_text(text)
+    edit(fixture_catalog, CHAT, "release_date: 2024-02", "release_date: 2024")
+    catalog = load_catalog(fixture_catalog)
+    assert [m.id for m in catalog.family_models("demo")] == \
+        ["demo-org/Base-1B", "demo-org/Chat-3B", "demo-org/Chat-1B", "demo-org/Chat-2B"]

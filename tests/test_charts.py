@@ -190,3 +190,22 @@ def test_badge_snippets_use_the_published_address(fixture_catalog: Path):
     assert "(https&#58;//example.org/om/badges/demo-org&#95;&#95;Chat-1B.svg)" in page
     assert "(https&#58;//example.org/om/models/demo-org&#95;&#95;Chat-1B/)" in page
     assert "put the address where the atlas is published" not in page
+
+
+def test_lineage_places_a_year_only_release_before_those_dated_within_its_year(fixture_catalog: Path):
+    """No chart has a time axis: dates only order siblings, so a bare year is drawn above the releases
+    dated within it and the drawing names no day it does not know."""
+    chat = (fixture_catalog / "models" / "demo" / "demo-org__Chat-1B.yml").read_text()
+    for stem, date in (("Chat-2B", "2024-01-15"), ("Chat-3B", "2023-12")):
+        (fixture_catalog / "models" / "demo" / f"demo-org__{stem}.yml").write_text(
+            chat.replace("demo-org/Chat-1B", f"demo-org/{stem}").replace("Demo Chat 1B", f"Demo {stem}")
+            .replace("release_date: 2024-02", f"release_date: {date}"))
+    year_only = fixture_catalog / "models" / "demo" / "demo-org__Chat-1B.yml"
+    year_only.write_text(chat.replace("release_date: 2024-02", "release_date: 2024"))
+    catalog = load_catalog(fixture_catalog)
+    a = Atlas(catalog, assess_catalog(catalog), Localizer("en", "en").percent, model_page)
+    root = parse(a.lineage("demo", lambda p: p, str, "Score", "T", "D"))
+    rows = sorted((float(link.find(f"{SVG}rect").get("y")), link.get("href")) for link in root.findall(f"{SVG}a"))
+    children = [href for _, href in rows if "Chat" in href]
+    assert children == [model_page(m) for m in ("demo-org/Chat-3B", "demo-org/Chat-1B", "demo-org/Chat-2B")]
+    assert not any(word in "".join(root.itertext()) for word in ("2024", "January", "15"))

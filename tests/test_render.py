@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from generator.catalog import load_catalog
+from generator.i18n import load_translations
 from generator.openness import assess_catalog
-from generator.render import escape_text, relative, render_pages
+from generator.render import Localizer, escape_text, relative, render_pages
 from generator.site import Project, render_docs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +34,24 @@ def test_pages_match_golden_files(fixture_catalog):
     assert set(pages) == expected
     for rel, text in pages.items():
         assert text == (GOLDEN / rel).read_text(encoding="utf-8"), rel
+
+
+@pytest.mark.parametrize("locale, shown", [
+    ("en", {"2024-02-09": "February 9, 2024", "2024-02": "February 2024", "2024": "2024"}),
+    ("sv", {"2024-02-09": "9 februari 2024", "2024-02": "februari 2024", "2024": "2024"}),
+])
+def test_a_release_date_is_shown_to_the_precision_it_has(fixture_catalog, locale, shown):
+    """A year stays a year in every language: never a first of January, never a month."""
+    loc = Localizer(locale, "en", *load_translations(ROOT / "templates" / "locales", locale))
+    assert {value: loc.date(value) for value in shown} == shown
+    path = fixture_catalog / "models" / "demo" / "demo-org__Base-1B.yml"
+    path.write_text(path.read_text().replace("release_date: 2024-02", "release_date: 2024"))
+    catalog = load_catalog(fixture_catalog)
+    pages = render_pages(catalog, assess_catalog(catalog), ROOT / "templates", loc)
+    page = pages[loc.page_path("models/demo-org__Base-1B.md")]
+    released = {"en": "Released", "sv": "Släppt"}[locale]
+    assert f"| {released} | {escape_text('2024')} |" in page  # a leading digit is escaped
+    assert not re.search(r"(January|januari|1 jan)", page)
 
 
 def test_rendering_is_deterministic(fixture_catalog):

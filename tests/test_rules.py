@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from generator.catalog import load_catalog, load_criteria
 from generator.errors import CatalogError
@@ -39,7 +40,8 @@ def broken(rule: str, subject: Model, base: Model | None = None, gated: bool = F
 
 def test_every_rule_has_words_in_both_languages_and_a_worked_example_below():
     tested = {"base-model-not-fine-tuned", "fine-tune-metrics-are-its-own", "paper-is-a-document",
-              "architecture-code-counts", "gates-and-ungated-copies", "evaluation-code-you-can-run"}
+              "architecture-code-counts", "gates-and-ungated-copies", "evaluation-code-you-can-run",
+              "release-date-precision"}
     assert set(RULES) == tested, "add a passing and a failing worked example for each new rule"
     swedish = load_strings(ROOT / "data" / "locales", "sv")
     for rule in RULES.values():
@@ -108,6 +110,19 @@ def test_evaluation_code_you_can_run():
     outputs = "https://huggingface.co/datasets/meta-llama/Llama-3.1-8B-evals"
     assert broken("evaluation-code-you-can-run", model(evaluation_code=("partial", [outputs]))) == ["evidence"]
     assert broken("evaluation-code-you-can-run", model(evaluation_code=("closed", [paper]))) == []
+
+
+def test_release_date_precision():
+    """No machine can tell a guessed day from a sourced one; the schema makes sure that a day, a month
+    and a bare year can all be written, and that nothing else passes for a date."""
+    def dated(value: object) -> Model:
+        return Model.model_validate({**model().model_dump(), "release_date": value})
+
+    assert [dated(v).release_date for v in ("2022-07-12", "2022-07", "2022", 2022)] == \
+        ["2022-07-12", "2022-07", "2022", "2022"]
+    for wrong in ("2022-13", "22", 22, "2022-7", "mid-2022"):
+        with pytest.raises(ValidationError):
+            dated(wrong)
 
 
 def test_every_model_in_the_catalog_obeys_every_rule():
