@@ -45,21 +45,24 @@ def _umask() -> int:
     return mask
 
 
-def sync_tree(target: Path, files: dict[str, str | bytes], durable: bool = True) -> list[str]:
-    """Make ``target`` hold exactly ``files`` (relative path -> content); returns paths written.
+def write_tree(target: Path, files: dict[str, str | bytes], durable: bool = True) -> list[str]:
+    """Write ``files`` (relative path -> content) under ``target`` where they differ; returns paths written.
 
     Unchanged files keep their modification times, so a watching server reloads only what changed.
     """
-    written = [rel for rel, content in sorted(files.items()) if write_if_changed(target / rel, content, durable)]
-    wanted = {Path(rel) for rel in files}
+    return [rel for rel, content in sorted(files.items()) if write_if_changed(target / rel, content, durable)]
+
+
+def prune_tree(target: Path, wanted: set[str]) -> None:
+    """Remove every file under ``target`` whose relative path is not in ``wanted``, and emptied folders."""
+    keep = {Path(rel) for rel in wanted}
     if target.exists():
         for path in sorted(target.rglob("*"), reverse=True):
             rel = path.relative_to(target)
-            if path.is_file() and rel not in wanted:
+            if path.is_file() and rel not in keep:
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-    return written
 
 
 def read_tree(source: Path) -> dict[str, bytes]:

@@ -20,6 +20,7 @@ generator/theme_internals.py.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -79,6 +80,9 @@ def each_apart(calls: list[Callable[[], T]]) -> list[T]:
     if len(calls) < 2 or not possible():
         return [call() for call in calls]
     children = []
+    # Objects made so far move out of the collector's sight, so that its passes do not write to
+    # (and so copy) every page the children share with this process.
+    gc.freeze()
     try:
         for call in calls[1:]:
             readable, writable = os.pipe()
@@ -103,6 +107,7 @@ def each_apart(calls: list[Callable[[], T]]) -> list[T]:
             results.append(value)
         return results
     finally:
+        gc.unfreeze()
         for pid, readable in children:
             if pid is not None:
                 os.close(readable)

@@ -24,7 +24,7 @@ from generator import language_builds
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
 from generator.fallback_text import resolve
-from generator.files import read_tree, recover, swap_in, sync_tree
+from generator.files import prune_tree, read_tree, recover, swap_in, write_tree
 from generator.i18n import Language, languages, load_translations, public_site_url, translated_name, translation_status
 from generator.language_builds import each_apart
 from generator.search import split_search_index
@@ -118,17 +118,25 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     # The hand-written pages are read once: originals and assets are copied, translations are
     # compared with their originals and copied under their own names below.
     tree = read_tree(project.pages_dir)
-    files: dict[str, str | bytes] = {rel: content for rel, content in tree.items()
-                                     if not rel.endswith(tuple(f".{locale}.md" for locale in others))}
-    originals = sorted(rel for rel in files if rel.endswith(".md"))
+    translations = tuple(f".{locale}.md" for locale in others)
+    originals = sorted(rel for rel in tree if rel.endswith(".md") and not rel.endswith(translations))
+    assets = {rel: content for rel, content in tree.items() if not rel.endswith(".md")}
     prose = places(catalog)
 
-    def render_language(lang: Language) -> tuple[dict[str, str], dict[str, str]]:
-        """The generated pages and the hand-written ones of one language."""
+    def refuse_clashes(generated: dict[str, str]) -> None:
+        clashes = sorted(set(generated) & set(tree))
+        if clashes:
+            raise BuildError(f"{project.pages_dir.name}/{clashes[0]}: the generator writes a page at this path; "
+                             "rename or move the hand-written page" + (f" (and {len(clashes) - 1} more)"
+                                                                       if len(clashes) > 1 else ""))
+
+    def render_language(lang: Language) -> tuple[list[str], list[str]]:
+        """Render one language's pages, generated and hand-written, and write them to the docs folder;
+        returns the paths it wants there and those it wrote."""
         localizer = make_localizer(project, catalog, lang.locale, default, prose)
         pages = render_pages(catalog, assessments, project.templates_dir, localizer, trackers, url)
+        refuse_clashes(pages)
         glossary = load_glossary(project.data_dir, lang.locale)
-        written: dict[str, str] = {}
         for page in originals:
             name = translated_name(page, lang.locale) if not lang.default else page
             original = tree[page].decode("utf-8")
@@ -141,28 +149,26 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             text = resolve(expand_figures(text, name, catalog, assessments, localizer), localizer.default)
             # Sentences that state a rule (methodology) are read from data/criteria.yml.
             text = expand_rules(text, name, catalog.criteria, project.templates_dir, localizer)
-            written[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
-        return pages, written
+            pages[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
+        # The docs folder is an intermediate that every build rewrites: an fsync per page (thousands
+        # at a thousand models) buys no safety there. Files are still replaced atomically.
+        return sorted(pages), write_tree(project.docs_dir, pages, durable=False)
 
-    # Each language renders on a core of its own (the languages share nothing they change).
-    generated: dict[str, str] = {}
-    for pages, written in each_apart([partial(render_language, lang) for lang in langs]):
-        generated.update(pages)
-        files.update(written)
-    generated["api/models.json"] = models_json(catalog, assessments, trackers)
-    generated["api/models.csv"] = models_csv(catalog, assessments)
+    generated: dict[str, str] = {"api/models.json": models_json(catalog, assessments, trackers),
+                                 "api/models.csv": models_csv(catalog, assessments)}
     generated.update(badges(catalog, assessments, badge_file))
     for name, text in schema_files(catalog.criteria.keys).items():
         generated[f"schema/{name}"] = text
-    clashes = sorted(set(generated) & set(tree))
-    if clashes:
-        raise BuildError(f"{project.pages_dir.name}/{clashes[0]}: the generator writes a page at this path; "
-                         "rename or move the hand-written page" + (f" (and {len(clashes) - 1} more)"
-                                                                   if len(clashes) > 1 else ""))
-    files.update(generated)
-    # The docs folder is an intermediate that every build rewrites: an fsync per page (thousands at
-    # a thousand models) buys no safety there. Files are still replaced atomically.
-    written = sync_tree(project.docs_dir, files, durable=False)
+    refuse_clashes(generated)
+    # Each language renders and writes its own pages on a core of its own: the languages share
+    # nothing they change and write different files, and no language's pages pass between processes.
+    wanted, written = set(generated) | set(assets), []
+    for names, wrote in each_apart([partial(render_language, lang) for lang in langs]):
+        wanted.update(names)
+        written.extend(wrote)
+    written.extend(write_tree(project.docs_dir, {**assets, **generated}, durable=False))
+    prune_tree(project.docs_dir, wanted)
+    written.sort()
     return catalog, written
 
 
