@@ -127,6 +127,17 @@ def run_in_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="session")
+def rendered_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs folder of the real project, every page rendered in every language once (about two
+    seconds), for tests that only read the pages. Tests that change an input render their own copy."""
+    from generator.site import Project, render_docs
+
+    project = Project(copy_project(tmp_path_factory.mktemp("rendered") / "project"))
+    render_docs(project)
+    return project.docs_dir
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once with MkDocs, for tests that read the output."""
     from generator.site import Project, build

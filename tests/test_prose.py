@@ -228,15 +228,20 @@ def test_swedish_translates_every_data_string():
         == "Mistral och Mixtral"
 
 
-def test_no_swedish_page_shows_a_family_name_that_has_a_swedish_translation(project: Path):
+def test_no_swedish_page_shows_a_family_name_that_has_a_swedish_translation(rendered_docs: Path):
     """Family names go through the data catalog on every page that prints them (tables, charts, the ranking),
     not only on the family's own page; Explore's search text keeps the English name beside the Swedish."""
-    render_docs(Project(project))
-    pages = sorted((project / "build" / "docs").rglob("*.sv.md"))
+    pages = sorted(rendered_docs.rglob("*.sv.md"))
     assert len(pages) > 100
     shown = [p.name for p in pages if "Mistral and Mixtral" in re.sub(r'data-text="[^"]*"', "", p.read_text("utf-8"))]
     assert shown == []
-    assert "mistral and mixtral" in (project / "build" / "docs" / "explore.sv.md").read_text("utf-8")
+    assert "mistral and mixtral" in (rendered_docs / "explore.sv.md").read_text("utf-8")
+
+
+def test_no_fallback_mark_reaches_a_page_of_the_real_catalog(rendered_docs: Path):
+    pages = sorted(rendered_docs.rglob("*.md"))
+    assert len(pages) > 200
+    assert [p.name for p in pages if "\ue000" in p.read_text("utf-8") or "\ue001" in p.read_text("utf-8")] == []
 
 
 @pytest.mark.parametrize("family", ["mistral", "olmo"])
@@ -282,14 +287,29 @@ def test_a_new_model_repeating_a_translated_sentence_is_translated_at_once(small
     assert other is not None and (other.fuzzy or not other.string)
 
 
-def test_an_untranslated_label_is_marked_english_wherever_it_shows(project: Path):
+def test_an_untranslated_label_is_marked_english_wherever_it_shows(small_project: Path):
     """Not only notes: a criteria label without Swedish (here the level 'Partial') is marked lang="en" in
-    every table cell and heading it reaches, and no fallback mark reaches a page."""
-    proj = Project(project)
-    translate_data(project, "sv", {("data/criteria.yml:levels.partial.label", "Partial"): ""})
-    render_docs(proj, "sv")
-    family = (proj.docs_dir / "families" / "olmo.sv.md").read_text(encoding="utf-8")
-    assert '<span lang="en">Partial</span>' in family and "Delvis på engelska" in family
+    every table cell and heading it reaches, and no fallback mark reaches a page. On the small synthetic
+    catalog, which shows the level on the same kinds of page; the real catalog's pages are checked for
+    marks in test_no_fallback_mark_reaches_a_page_of_the_real_catalog."""
+    proj = Project(small_project)
+    label = ("data/criteria.yml:levels.partial.label", "Partial")
+
+    def pages_with(text: str) -> set[str]:
+        render_docs(proj, "sv")
+        return {p.relative_to(proj.docs_dir).as_posix() for p in proj.docs_dir.rglob("*.sv.md")
+                if re.search(text, p.read_text(encoding="utf-8"))}
+
+    translate_data(small_project, "sv", {label: "Delvis"})
+    tables = {"families/demo.sv.md", "families/all-models.sv.md", "models/demo-org__Chat-1B.sv.md"}
+    swedish = pages_with(r"Delvis(?! på engelska)")
+    assert tables <= swedish
+    translate_data(small_project, "sv", {label: ""})
+    # Every page that showed the Swedish label shows the English one; marked except in a script's data.
+    assert tables <= pages_with('<span lang="en">Partial</span>') <= swedish == pages_with("Partial")
+    assert pages_with(r"Delvis(?! på engelska)") == set()
+    family = (proj.docs_dir / "families" / "demo.sv.md").read_text(encoding="utf-8")
+    assert '<span class="om-short"><span lang="en">Partial</span></span>' in family and "Delvis på engelska" in family
     for page in proj.docs_dir.rglob("*.md"):
         text = page.read_text(encoding="utf-8")
         assert "\ue000" not in text and "\ue001" not in text, page.name
