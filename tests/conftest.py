@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
@@ -210,13 +211,16 @@ def _sources(item: pytest.Item) -> str:
     for name in getattr(item, "fixturenames", ()):
         for definition in item._fixtureinfo.name2fixturedefs.get(name, ()):
             functions.append(definition.func)
-    texts = []
-    for function in functions:
-        try:
-            texts.append(inspect.getsource(function))
-        except (OSError, TypeError):
-            continue
-    return "\n".join(texts)
+    return "\n".join(_source_of(function) for function in functions)
+
+
+@functools.cache
+def _source_of(function: object) -> str:
+    """A function's source, read once however many tests use it (fixtures are shared by hundreds)."""
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
