@@ -74,10 +74,12 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
 # The fast tier, for contributors: every test except those that drive Chromium, run MkDocs or are
-# marked slow (tests/conftest.py finds the first two by what they call).
+# marked slow (tests/conftest.py finds the first two by what they call), in two processes
+# (pytest-xdist; a module's tests stay together, so its fixtures are made once). `make test` stays
+# in one process: its browser and dev-server tests are not proven safe side by side.
 test-fast: $(STAMP)
 	$(BIN)/ruff check generator tests
-	$(BIN)/python -m pytest -q -m "not browser and not build and not slow"
+	$(BIN)/python -m pytest -q -n 2 --dist loadscope -m "not browser and not build and not slow"
 
 # Every GitHub workflow, rehearsed for real in clean copies (make install, make test, make site ...):
 # minutes. `make test` runs the quick rehearsal (make targets as dry runs) in tests/test_rehearsal.py.

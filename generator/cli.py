@@ -614,11 +614,11 @@ def i18n_mark_current(page: str, lang: str, root: str | None) -> None:
     click.echo(f"{page} ({lang}) now records source_hash {digest}")
 
 
-def main() -> None:
-    """Entry point: run the CLI and turn stray library errors into a one-line message (and, with
-    --debug, the traceback behind it)."""
+def main(args: list[str] | None = None) -> None:
+    """Entry point: run the CLI on ``args`` (default: the command line) and turn stray library errors
+    into a one-line message (and, with --debug, the traceback behind it)."""
     try:
-        code = cli.main(prog_name="openmodels", standalone_mode=False)
+        code = cli.main(args, prog_name="openmodels", standalone_mode=False)
     except click.ClickException as exc:
         _traceback(exc.__context__)
         exc.show()

@@ -85,9 +85,36 @@ def page_url(from_page: str, to_page: str) -> str:
     return relative(folder(from_page) + "x", folder(to_page)) or "./"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Templates compiled once per process: every environment of ``make_environment`` shares them (each
+    language's, and each page's rule sentences), keyed as Jinja keys them, by template name and file.
+    Jinja checks the source's checksum, so a template edited meanwhile (``openmodels serve``) is
+    compiled again. Only the most recent ``LIMIT`` are kept."""
+
+    LIMIT = 256
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code.pop(bucket.key, None)
+        self._code[bucket.key] = bucket.bytecode_to_string()
+        while len(self._code) > self.LIMIT:
+            del self._code[next(iter(self._code))]
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """A Jinja environment that fails on undefined names and escapes everything it prints."""
     env = jinja2.Environment(
+        bytecode_cache=_COMPILED,
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 import re
@@ -24,12 +25,15 @@ HERMETIC = {"NO_MKDOCS_2_WARNING": "1", "HF_HUB_DISABLE_TELEMETRY": "1", "HF_END
 
 
 def copy_project(target: Path, data: Path | None = None, pages: bool = True) -> Path:
-    """A working copy of this project in ``target``: its own data, pages and config; code shared."""
+    """A working copy of this project in ``target``: its own data, pages and config; code shared.
+
+    Files are copied without their times and modes (shutil.copyfile), which halves the cost of the
+    many small files (nothing here reads a copied file's mtime; tests compare mtimes within a copy)."""
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(data or ROOT / "data", target / "data")
+    shutil.copytree(data or ROOT / "data", target / "data", copy_function=shutil.copyfile)
     if pages:
-        shutil.copytree(ROOT / "site_src", target / "site_src")
-    shutil.copytree(ROOT / "templates", target / "templates")
+        shutil.copytree(ROOT / "site_src", target / "site_src", copy_function=shutil.copyfile)
+    shutil.copytree(ROOT / "templates", target / "templates", copy_function=shutil.copyfile)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
     # mkdocs.yml names its hook by a path relative to itself.
     (target / "generator").symlink_to(ROOT / "generator")
@@ -93,6 +97,47 @@ def run_cli(*args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedPr
                           check=False, timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+def run_in_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``openmodels`` in this process, from ``cwd``, through the same entry point as the command
+    (generator.cli.main: its messages, its exit codes); returns what ``run_cli`` returns.
+
+    For tests of what a command does; it saves the third of a second a new interpreter takes to import
+    the generator. ``run_cli`` stays for what only a separate process shows (tests/test_cli.py). An
+    exception that main() lets through is raised here, where a process would print its traceback."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    code: int | str | None = 0
+    previous = Path.cwd()
+    with CliRunner().isolation() as (stdout, stderr, _):
+        os.chdir(cwd)
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+        finally:
+            os.chdir(previous)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        out, err = stdout.getvalue().decode(), stderr.getvalue().decode()
+    if isinstance(code, str):  # sys.exit("message"): a process prints it and exits 1
+        err, code = err + code + "\n", 1
+    returncode = 0 if code is None else code
+    return subprocess.CompletedProcess(["openmodels", *args], returncode, out, err)
+
+
+@pytest.fixture(scope="session")
+def rendered_docs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs folder of the real project, every page rendered in every language once (about two
+    seconds), for tests that only read the pages. Tests that change an input render their own copy."""
+    from generator.site import Project, render_docs
+
+    project = Project(copy_project(tmp_path_factory.mktemp("rendered") / "project"))
+    render_docs(project)
+    return project.docs_dir
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once with MkDocs, for tests that read the output."""
@@ -127,7 +172,7 @@ def browser():
 # marker written by hand.
 TIERS = {
     "browser": re.compile(r"\bchromium\(\)"),
-    "build": re.compile(r"\bbuild\(|\brun_mkdocs\(|\bbuilt_site\b|\brun_cli\(\s*\"(build|serve)\"|"
+    "build": re.compile(r"\bbuild\(|\brun_mkdocs\(|\bbuilt_site\b|\b(run_cli|run_in_process)\(\s*\"(build|serve)\"|"
                         r"\"-m\",\s*\"generator\",\s*\"(build|serve)\"|\[\s*\"(build|serve)\"|\bbench_build\b"),
 }
 
@@ -166,13 +211,16 @@ def _sources(item: pytest.Item) -> str:
     for name in getattr(item, "fixturenames", ()):
         for definition in item._fixtureinfo.name2fixturedefs.get(name, ()):
             functions.append(definition.func)
-    texts = []
-    for function in functions:
-        try:
-            texts.append(inspect.getsource(function))
-        except (OSError, TypeError):
-            continue
-    return "\n".join(texts)
+    return "\n".join(_source_of(function) for function in functions)
+
+
+@functools.cache
+def _source_of(function: object) -> str:
+    """A function's source, read once however many tests use it (fixtures are shared by hundreds)."""
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -230,12 +230,23 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             with hub._lock:
                 hub._active += 1
                 hub.max_active = max(hub.max_active, hub._active)
-            status = 0
+            status, logged = 0, False
+
+            def log() -> None:
+                nonlocal logged
+                with hub._lock:
+                    hub._active -= 1
+                    hub.log.append(Logged(start, time.monotonic(), self.path, status))
+                logged = True
+
             try:
                 if hub.latency:
                     time.sleep(hub.latency)
                 url = urlsplit(self.path)
                 status, headers, body = hub.answer(url.path, parse_qs(url.query, keep_blank_values=True))
+                # Logged before the answer goes out: a client holding its answer finds its request in
+                # the log (logged after, a busy machine let tests read the log before this thread wrote it).
+                log()
                 self._date = headers.pop("Date", None) or hub.date
                 self.send_response(status)
                 for name, value in headers.items():
@@ -247,9 +258,8 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass
             finally:
-                with hub._lock:
-                    hub._active -= 1
-                    hub.log.append(Logged(start, time.monotonic(), self.path, status))
+                if not logged:
+                    log()
 
         def date_time_string(self, timestamp: float | None = None) -> str:
             return getattr(self, "_date", None) or formatdate(timestamp, usegmt=True)

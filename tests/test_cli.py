@@ -1,13 +1,17 @@
-"""The command line as a contributor meets it: messages, exit codes, no tracebacks."""
+"""The command line as a contributor meets it: messages, exit codes, no tracebacks.
+
+What only a real process shows (the exit status, stderr, no traceback printed, --debug's traceback) runs
+``openmodels`` in a subprocess (run_cli); the other tests run the same entry point in-process
+(run_in_process), which saves the third of a second a new interpreter takes to import the generator."""
 
 from __future__ import annotations
 
 import re
 
-from conftest import run_cli
+from conftest import run_cli, run_in_process
 
 
-def test_help_has_examples(project):
+def test_help_has_examples(tmp_path):
     import click
 
     from generator.cli import cli
@@ -21,7 +25,7 @@ def test_help_has_examples(project):
     every = sorted(commands(cli))
     assert ("discover",) in every and ("i18n", "status") in every
     for command in every:
-        result = run_cli(*command, "--help", cwd=project)
+        result = run_in_process(*command, "--help", cwd=tmp_path)  # help needs no project
         assert result.returncode == 0
         assert "Example" in result.stdout, command
 
@@ -53,16 +57,16 @@ def test_validate_reports_every_problem_and_exits_1(project):
 def test_validate_limited_to_paths(project):
     model = project / "data" / "models" / "olmo" / "allenai__OLMo-7B.yml"
     model.write_text(model.read_text().replace("kind: base", "kind: bsae"))
-    other = run_cli("validate", "data/families", cwd=project)
+    other = run_in_process("validate", "data/families", cwd=project)
     assert other.returncode == 0
-    same = run_cli("validate", "data/models/olmo", cwd=project)
+    same = run_in_process("validate", "data/models/olmo", cwd=project)
     assert same.returncode == 1
 
 
 def test_github_annotations(project):
     model = project / "data" / "models" / "olmo" / "allenai__OLMo-7B.yml"
     model.write_text(model.read_text().replace("kind: base", "kind: bsae"))
-    result = run_cli("validate", "--format", "github", cwd=project)
+    result = run_in_process("validate", "--format", "github", cwd=project)
     assert result.returncode == 1
     assert re.search(r"^::error file=data/models/olmo/allenai__OLMo-7B\.yml,line=\d+,col=7,title=kind::'bsae'",
                      result.stdout, re.MULTILINE)
@@ -78,11 +82,11 @@ def test_build_refuses_invalid_catalog(project):
 
 
 def test_schema_files_are_current(project):
-    result = run_cli("schema", cwd=project)
+    result = run_in_process("schema", cwd=project)
     assert result.returncode == 0, result.stderr
     stale = project / "data" / "schema" / "model.schema.json"
     stale.write_text("{}\n")
-    result = run_cli("schema", cwd=project)
+    result = run_in_process("schema", cwd=project)
     assert result.returncode == 1 and "out of date" in result.stderr
 
 
@@ -107,7 +111,7 @@ def test_impossible_dates_are_caught_by_validate(project):
     model = project / "data" / "models" / "olmo" / "allenai__OLMo-7B.yml"
     text = model.read_text()
     model.write_text(re.sub(r"^release_date: .*$", "release_date: 2024-02-30", text, count=1, flags=re.M))
-    result = run_cli("validate", cwd=project)
+    result = run_in_process("validate", cwd=project)
     assert result.returncode == 1
     assert "release_date: 2024-02-30: February 2024 has days 01 to 29, not 30" in result.stderr
 
@@ -115,7 +119,7 @@ def test_impossible_dates_are_caught_by_validate(project):
 def test_broken_translation_front_matter_is_a_clean_error(project):
     page = project / "site_src" / "lesson" / "benefits.sv.md"
     page.write_text("---\nsource_hash: [oops\n---\n# Titel\n")
-    result = run_cli("i18n", "status", cwd=project)
+    result = run_in_process("i18n", "status", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "benefits.sv.md: its front matter is not valid YAML" in result.stderr
 
@@ -123,12 +127,12 @@ def test_broken_translation_front_matter_is_a_clean_error(project):
 def test_refresh_of_a_family_without_models_refreshes_nothing(project):
     (project / "data" / "families" / "empty.yml").write_text(
         "id: empty\nname: Empty\norganisation: Nobody\nsummary: A family with no models yet.\n")
-    result = run_cli("refresh", "--family", "empty", "--endpoint", "http://127.0.0.1:9", cwd=project)
+    result = run_in_process("refresh", "--family", "empty", "--endpoint", "http://127.0.0.1:9", cwd=project)
     assert result.returncode == 2 and "no models" in result.stderr
 
 
 def test_validate_of_a_path_that_does_not_exist(project):
-    result = run_cli("validate", "data/models/olmo/allenai__OLMo-8B.yml", cwd=project)
+    result = run_in_process("validate", "data/models/olmo/allenai__OLMo-8B.yml", cwd=project)
     assert result.returncode == 1 and "no such file or folder: data/models/olmo/allenai__OLMo-8B.yml" in result.stderr
 
 
@@ -142,5 +146,5 @@ def test_debug_shows_the_traceback_behind_an_error(project):
 
 
 def test_refresh_no_longer_takes_discover_options(project):
-    result = run_cli("refresh", "--discover", cwd=project)
+    result = run_in_process("refresh", "--discover", cwd=project)
     assert result.returncode == 2 and "No such option" in result.stderr

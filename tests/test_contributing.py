@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import copy_project
 
 from generator.catalog import load_catalog, load_criteria
 from generator.cli import cli
@@ -103,6 +104,12 @@ def test_snapshots_are_read_defensively(fixture_catalog, snapshot, expected):
     assert sorted(draft.from_hub) == sorted(expected)
 
 
+@pytest.fixture(scope="module")
+def refusing_project(tmp_path_factory):
+    """One copy of the project for the refusals below: each checks that it wrote nothing."""
+    return copy_project(tmp_path_factory.mktemp("refusals") / "project")
+
+
 @pytest.mark.parametrize("model_id, family, message", [
     ("../../etc/passwd", "pythia", "is not a Hub repo id"),
     ("/etc/passwd", "pythia", "is not a Hub repo id"),
@@ -114,7 +121,8 @@ def test_snapshots_are_read_defensively(fixture_catalog, snapshot, expected):
     ("org/name", "pythai", "unknown family 'pythai'; did you mean 'pythia'?"),
     ("org/name", "brand-new", "openmodels new-family brand-new"),
 ])
-def test_new_refuses_bad_ids_and_families(project, model_id, family, message):
+def test_new_refuses_bad_ids_and_families(refusing_project, model_id, family, message):
+    project = refusing_project
     before = sorted(p for p in project.rglob("*") if "build" not in p.parts)
     result = openmodels(project, "new", model_id, "--family", family)
     assert result.exit_code == 1

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import run_in_process
 
 from generator.i18n import languages, status
 from generator.site import Project, build
@@ -45,7 +45,7 @@ def test_changed_original_makes_translation_stale(project: Path):
     assert sv.count("stale") == 0 and sv.count("missing") == 0
     page = proj.pages_dir / "lesson" / "benefits.md"
     page.write_text(page.read_text() + "\nA new paragraph.\n")
-    result = run_cli("i18n", "status", "--json", cwd=project)
+    result = run_in_process("i18n", "status", "--json", cwd=project)
     (report,) = json.loads(result.stdout)
     assert report["pages"]["stale"] == ["lesson/benefits.md"]
     build(proj)
@@ -53,7 +53,7 @@ def test_changed_original_makes_translation_stale(project: Path):
     assert "Originalet har ändrats" in html
     other = (proj.site_dir / "sv" / "lesson" / "choosing" / "index.html").read_text()
     assert "Originalet har ändrats" not in other
-    assert run_cli("i18n", "mark-current", "lesson/benefits.md", "--lang", "sv", cwd=project).returncode == 0
+    assert run_in_process("i18n", "mark-current", "lesson/benefits.md", "--lang", "sv", cwd=project).returncode == 0
     (sv,) = status(proj.pages_dir, proj.locales_dir, langs)
     assert sv.count("stale") == 0
 
@@ -83,7 +83,7 @@ def test_fuzzy_strings_count_as_untranslated(project: Path):
 
 
 def test_init_a_third_language(project: Path):
-    result = run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project)
+    result = run_in_process("i18n", "init", "de", "--name", "Deutsch", cwd=project)
     assert result.returncode == 0, result.stderr
     assert (project / "templates" / "locales" / "de" / "LC_MESSAGES" / "messages.po").exists()
     assert (project / "data" / "locales" / "de" / "LC_MESSAGES" / "data.po").exists()
@@ -94,9 +94,9 @@ def test_init_a_third_language(project: Path):
     page = (proj.site_dir / "de" / "lesson" / "index.html").read_text()
     assert '<html lang="de"' in page and "This page has not been translated" in page
     assert (proj.site_dir / "de" / "families" / "olmo" / "index.html").exists()
-    report = json.loads(run_cli("i18n", "status", "--lang", "de", "--json", cwd=project).stdout)[0]
+    report = json.loads(run_in_process("i18n", "status", "--lang", "de", "--json", cwd=project).stdout)[0]
     assert report["strings"]["share"] == 0 and len(report["pages"]["missing"]) == 8
-    again = run_cli("i18n", "init", "de", cwd=project)
+    again = run_in_process("i18n", "init", "de", cwd=project)
     assert again.returncode == 1 and "already a language" in again.stderr
 
 
@@ -159,7 +159,7 @@ def test_fallback_strings_carry_their_language_in_a_third_language_and_in_swedis
 
     from test_fallback_text import without
 
-    assert run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
+    assert run_in_process("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
     proj = Project(project)
     de = proj.locales_dir / "de" / "LC_MESSAGES" / "messages.po"
     de.write_text(de.read_text().replace('msgid "Openness table"\nmsgstr ""', 'msgid "Openness table"\n'

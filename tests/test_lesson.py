@@ -94,38 +94,42 @@ def test_figure_is_accessible_and_translated(catalog, name, locale):
 
 def test_figures_are_drawn_from_the_data(catalog):
     cat, assessments = catalog
-    out = expand_figures("<!-- figure: spectrum -->", "lesson/index.md", cat, assessments, localizer("en"))
+    loc = localizer("en", cat)
+    out = expand_figures("<!-- figure: spectrum -->", "lesson/index.md", cat, assessments, loc)
     olmo = assessments["allenai/OLMo-7B"].score
     assert f"OLMo 7B]({'../models/allenai__OLMo-7B.md'}): {round(olmo * 100)}%" in out
-    lineage = expand_figures("<!-- figure: lineage -->", "lesson/benefits.md", cat, assessments, localizer("en"))
+    lineage = expand_figures("<!-- figure: lineage -->", "lesson/benefits.md", cat, assessments, loc)
     for fine_tune in ("TencentARC__LLaMA-Pro-8B", "elyza__ELYZA-japanese-Llama-2-7b", "BioMistral__BioMistral-7B",
                       "nvidia__OpenMath-Mistral-7B-v0.1-hf", "OpenAssistant__falcon-40b-sft-top1-560",
                       "nomic-ai__gpt4all-falcon"):
         assert f"../models/{fine_tune}.md" in lineage
-    families = expand_figures("<!-- figure: families -->", "lesson/exploring.md", cat, assessments, localizer("en"))
+    families = expand_figures("<!-- figure: families -->", "lesson/exploring.md", cat, assessments, loc)
     assert "../families/olmo.md" in families and "../families/t5.md" not in families  # the lesson's families only
-    compare = expand_figures("<!-- figure: compare -->", "lesson/next-steps.md", cat, assessments, localizer("en"))
+    compare = expand_figures("<!-- figure: compare -->", "lesson/next-steps.md", cat, assessments, loc)
     assert "(../models/allenai__OLMo-2-1124-7B-Instruct.md): Training data: Open" in compare
 
 
 def test_unknown_figure_is_an_error_naming_page_and_line(catalog):
     with pytest.raises(BuildError) as caught:
-        expand_figures("# T\n\ntext\n<!-- figure: spectrun -->\n", "lesson/index.sv.md", *catalog, localizer("sv"))
+        expand_figures("# T\n\ntext\n<!-- figure: spectrun -->\n", "lesson/index.sv.md", *catalog,
+                       localizer("sv", catalog[0]))
     message = str(caught.value)
     assert "site_src/lesson/index.sv.md:4" in message and "'spectrun'" in message and "spectrum" in message
 
 
-def test_unknown_figure_fails_the_build(project: Path):
-    page = project / "site_src" / "lesson" / "choosing.md"
-    page.write_text(page.read_text() + "\n<!-- figure: nonsense -->\n")
+def test_unknown_figure_fails_the_build(small_project: Path):
+    page = small_project / "site_src" / "lesson" / "choosing.md"
+    page.parent.mkdir()
+    page.write_text((LESSON / "choosing.md").read_text() + "\n<!-- figure: nonsense -->\n")
     with pytest.raises(BuildError, match=r"lesson/choosing.md:\d+: unknown figure 'nonsense'"):
-        render_docs(Project(project))
+        render_docs(Project(small_project))
 
 
 def test_figures_survive_a_catalog_without_the_lesson_models(fixture_catalog: Path):
     cat = load_catalog(fixture_catalog)
+    loc = localizer("en", cat)
     for name in FIGURES:
-        figure_svg(expand_figures(f"<!-- figure: {name} -->", "lesson/x.md", cat, assess_catalog(cat), localizer("en")))
+        figure_svg(expand_figures(f"<!-- figure: {name} -->", "lesson/x.md", cat, assess_catalog(cat), loc))
 
 
 def test_every_glossary_entry_exists_in_both_languages():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.messages.mofile import write_mo
-from conftest import ROOT, run_cli, translate_data
+from conftest import ROOT, run_in_process, translate_data
 from pydantic import BaseModel
 
 from generator import schema
@@ -109,7 +109,7 @@ def test_extraction_takes_every_prose_field_the_schema_marks():
 
 
 def test_extraction_is_deterministic_and_writes_only_changes(project: Path):
-    first = run_cli("i18n", "extract", cwd=project)
+    first = run_in_process("i18n", "extract", cwd=project)
     assert first.returncode == 0, first.stderr
     locales = project / "data" / "locales"
     files = sorted(locales.rglob("*.po*"))
@@ -117,7 +117,7 @@ def test_extraction_is_deterministic_and_writes_only_changes(project: Path):
     # The committed catalogs are what extraction makes: nothing to write.
     assert "wrote" not in first.stdout and all(p.read_bytes() == (ROOT / p.relative_to(project)).read_bytes()
                                                for p in files)
-    again = run_cli("i18n", "extract", cwd=project)
+    again = run_in_process("i18n", "extract", cwd=project)
     assert again.returncode == 0 and {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
     text = (locales / "data.pot").read_text(encoding="utf-8")
     assert "Creation-Date" not in text and "Generated-By" not in text
@@ -151,12 +151,12 @@ def test_a_changed_english_note_falls_back_to_english_and_becomes_fuzzy(small_pr
     assert re.search(r'<small class="om-note" lang="en">(<span lang="en">)?[^<]*we checked it again', shown)
     assert 'Delvis på engelska' in shown  # the page's notice: part of it is in English
 
-    merged = run_cli("i18n", "extract", cwd=project)
+    merged = run_in_process("i18n", "extract", cwd=project)
     assert merged.returncode == 0, merged.stderr
     po = read_catalog(data_catalog_path(proj.data_locales_dir, "sv"), "sv")
     entry = po.get(new, context=SMALL_NOTE)
     assert entry.fuzzy and entry.string == "Hela korpusen för förträningen finns på Hub."
-    again = run_cli("i18n", "extract", cwd=project)
+    again = run_in_process("i18n", "extract", cwd=project)
     assert again.returncode == 0 and "wrote" not in again.stdout  # the merge is stable with fuzzy entries too
     after_merge = swedish_counts()
     assert after_merge.fuzzy == before_merge.fuzzy + 1 and after_merge.untranslated == before_merge.untranslated - 1
@@ -165,7 +165,7 @@ def test_a_changed_english_note_falls_back_to_english_and_becomes_fuzzy(small_pr
     shown = page.read_text()
     assert "Hela korpusen" not in shown
     assert re.search(r'<small class="om-note" lang="en">(<span lang="en">)?[^<]*we checked it again', shown)
-    report = json.loads(run_cli("i18n", "status", "--lang", "sv", "--json", cwd=project).stdout)[0]
+    report = json.loads(run_in_process("i18n", "status", "--lang", "sv", "--json", cwd=project).stdout)[0]
     assert report["data_strings"]["fuzzy"] == after_merge.fuzzy
 
 
@@ -174,7 +174,7 @@ def test_a_failed_extraction_writes_no_catalog(project: Path):
     before = {p: p.read_bytes() for p in sorted(locales.rglob("*.po*"))}
     model = project / OLMO
     model.write_text(model.read_text(encoding="utf-8").replace("kind: base", "kind: [", 1), encoding="utf-8")
-    broken = run_cli("i18n", "extract", cwd=project)
+    broken = run_in_process("i18n", "extract", cwd=project)
     assert broken.returncode == 1 and "no catalog was written" in broken.stderr and "Traceback" not in broken.stderr
     assert {p: p.read_bytes() for p in sorted(locales.rglob("*.po*"))} == before
     # A damaged catalog stops the merge before anything, the template included, is written.
@@ -183,21 +183,25 @@ def test_a_failed_extraction_writes_no_catalog(project: Path):
                      encoding="utf-8")
     po = data_catalog_path(locales, "sv")
     po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "unterminated\n', encoding="utf-8")
-    damaged = run_cli("i18n", "extract", cwd=project)
+    damaged = run_in_process("i18n", "extract", cwd=project)
     assert damaged.returncode == 1 and "data.po" in damaged.stderr and "Traceback" not in damaged.stderr
     assert (locales / "data.pot").read_bytes() == before[locales / "data.pot"]
 
 
-def test_init_creates_the_data_catalog(project: Path):
-    assert run_cli("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
+def test_init_creates_the_data_catalog(small_project: Path):
+    """On the small synthetic catalog, whose data.pot the first extraction writes."""
+    project = small_project
+    assert run_in_process("i18n", "extract", cwd=project).returncode == 0
+    messages = [m for m in read_catalog(project / "data" / "locales" / "data.pot") if m.id]
+    assert len(messages) > 50
+    assert run_in_process("i18n", "init", "de", "--name", "Deutsch", cwd=project).returncode == 0
     po = data_catalog_path(project / "data" / "locales", "de")
     catalog = read_catalog(po, "de")
-    assert len([m for m in catalog if m.id]) == len([m for m in read_catalog(project / "data" / "locales" / "data.pot")
-                                                      if m.id])
+    assert len([m for m in catalog if m.id]) == len(messages)
     assert not any(m.string for m in catalog if m.id)
-    report = json.loads(run_cli("i18n", "status", "--lang", "de", "--json", cwd=project).stdout)[0]
-    assert report["data_strings"]["translated"] == 0 and report["data_strings"]["missing"] > 1500
-    merged = run_cli("i18n", "extract", cwd=project)
+    report = json.loads(run_in_process("i18n", "status", "--lang", "de", "--json", cwd=project).stdout)[0]
+    assert report["data_strings"]["translated"] == 0 and report["data_strings"]["missing"] == len(messages)
+    merged = run_in_process("i18n", "extract", cwd=project)
     assert merged.returncode == 0 and "de: 0 translated" in merged.stdout
 
 
@@ -228,15 +232,20 @@ def test_swedish_translates_every_data_string():
         == "Mistral och Mixtral"
 
 
-def test_no_swedish_page_shows_a_family_name_that_has_a_swedish_translation(project: Path):
+def test_no_swedish_page_shows_a_family_name_that_has_a_swedish_translation(rendered_docs: Path):
     """Family names go through the data catalog on every page that prints them (tables, charts, the ranking),
     not only on the family's own page; Explore's search text keeps the English name beside the Swedish."""
-    render_docs(Project(project))
-    pages = sorted((project / "build" / "docs").rglob("*.sv.md"))
+    pages = sorted(rendered_docs.rglob("*.sv.md"))
     assert len(pages) > 100
     shown = [p.name for p in pages if "Mistral and Mixtral" in re.sub(r'data-text="[^"]*"', "", p.read_text("utf-8"))]
     assert shown == []
-    assert "mistral and mixtral" in (project / "build" / "docs" / "explore.sv.md").read_text("utf-8")
+    assert "mistral and mixtral" in (rendered_docs / "explore.sv.md").read_text("utf-8")
+
+
+def test_no_fallback_mark_reaches_a_page_of_the_real_catalog(rendered_docs: Path):
+    pages = sorted(rendered_docs.rglob("*.md"))
+    assert len(pages) > 200
+    assert [p.name for p in pages if "\ue000" in p.read_text("utf-8") or "\ue001" in p.read_text("utf-8")] == []
 
 
 @pytest.mark.parametrize("family", ["mistral", "olmo"])
@@ -269,7 +278,7 @@ def test_a_new_model_repeating_a_translated_sentence_is_translated_at_once(small
     copy.write_text(source.read_text(encoding="utf-8").replace("id: demo-org/Base-1B\n", "id: demo-org/Base-1B-Copy\n"),
                     encoding="utf-8")
     note = load_catalog(proj.data_dir).models["demo-org/Base-1B"].components["training_data"].note
-    assert run_cli("i18n", "extract", cwd=project).returncode == 0
+    assert run_in_process("i18n", "extract", cwd=project).returncode == 0
     po = read_catalog(data_catalog_path(proj.data_locales_dir, "sv"), "sv")
     original = po.get(note, context=SMALL_NOTE)
     entry = po.get(note, context=SMALL_NOTE.replace("demo-org__Base-1B.yml", "demo-org__Base-1B-Copy.yml"))
@@ -282,14 +291,29 @@ def test_a_new_model_repeating_a_translated_sentence_is_translated_at_once(small
     assert other is not None and (other.fuzzy or not other.string)
 
 
-def test_an_untranslated_label_is_marked_english_wherever_it_shows(project: Path):
+def test_an_untranslated_label_is_marked_english_wherever_it_shows(small_project: Path):
     """Not only notes: a criteria label without Swedish (here the level 'Partial') is marked lang="en" in
-    every table cell and heading it reaches, and no fallback mark reaches a page."""
-    proj = Project(project)
-    translate_data(project, "sv", {("data/criteria.yml:levels.partial.label", "Partial"): ""})
-    render_docs(proj, "sv")
-    family = (proj.docs_dir / "families" / "olmo.sv.md").read_text(encoding="utf-8")
-    assert '<span lang="en">Partial</span>' in family and "Delvis på engelska" in family
+    every table cell and heading it reaches, and no fallback mark reaches a page. On the small synthetic
+    catalog, which shows the level on the same kinds of page; the real catalog's pages are checked for
+    marks in test_no_fallback_mark_reaches_a_page_of_the_real_catalog."""
+    proj = Project(small_project)
+    label = ("data/criteria.yml:levels.partial.label", "Partial")
+
+    def pages_with(text: str) -> set[str]:
+        render_docs(proj, "sv")
+        return {p.relative_to(proj.docs_dir).as_posix() for p in proj.docs_dir.rglob("*.sv.md")
+                if re.search(text, p.read_text(encoding="utf-8"))}
+
+    translate_data(small_project, "sv", {label: "Delvis"})
+    tables = {"families/demo.sv.md", "families/all-models.sv.md", "models/demo-org__Chat-1B.sv.md"}
+    swedish = pages_with(r"Delvis(?! på engelska)")
+    assert tables <= swedish
+    translate_data(small_project, "sv", {label: ""})
+    # Every page that showed the Swedish label shows the English one; marked except in a script's data.
+    assert tables <= pages_with('<span lang="en">Partial</span>') <= swedish == pages_with("Partial")
+    assert pages_with(r"Delvis(?! på engelska)") == set()
+    family = (proj.docs_dir / "families" / "demo.sv.md").read_text(encoding="utf-8")
+    assert '<span class="om-short"><span lang="en">Partial</span></span>' in family and "Delvis på engelska" in family
     for page in proj.docs_dir.rglob("*.md"):
         text = page.read_text(encoding="utf-8")
         assert "\ue000" not in text and "\ue001" not in text, page.name

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_in_process
 from fakehub import FakeHub, synthetic_model
 
 from generator.catalog import load_catalog
@@ -174,8 +175,7 @@ def test_validate_warns_about_licence_drift_and_lineage(bare_project):
     assert all(w.path == "data/models/llama-2/meta-llama__Llama-2-7b-chat-hf.yml" for w in warnings)
     assert "licence drift: the Hub says 'apache-2.0'" in str(warnings) and "Apache-2.0" in str(warnings)
     assert "meta-llama/Llama-2-13b-hf (finetune)" in str(warnings)
-    result = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=bare_project, capture_output=True,
-                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    result = run_in_process("validate", cwd=bare_project)
     assert result.returncode == 0 and "Valid, with 2 warning(s)." in result.stdout
     assert "licence drift" in result.stderr and "licence drift" not in result.stdout, "warnings go to stderr"
 

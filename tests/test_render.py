@@ -99,6 +99,19 @@ def test_docs_are_written_only_when_changed(small_project):
     assert third == ["methodology.md", "methodology.sv.md"]
 
 
+def test_a_template_edited_between_renders_is_compiled_again(small_project):
+    """Compiled templates are kept for the process (render.make_environment); an edit, as under
+    `openmodels serve`, must still reach the next render, and each language's page."""
+    proj = Project(small_project)
+    render_docs(proj)
+    family = proj.templates_dir / "family.md.j2"
+    family.write_text(family.read_text(encoding="utf-8").replace("\n", "\nEdited since the last render.\n", 1),
+                      encoding="utf-8")
+    render_docs(proj)
+    for page in ("demo.md", "demo.sv.md"):
+        assert "Edited since the last render." in (proj.docs_dir / "families" / page).read_text(encoding="utf-8")
+
+
 def test_removed_pages_disappear_from_docs(small_project):
     proj = Project(small_project)
     render_docs(proj)

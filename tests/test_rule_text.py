@@ -3,6 +3,7 @@ in every language, and the prose that still names a rule agrees with criteria.ym
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -20,12 +21,18 @@ HOME_PAGE_RULES = {"levels-table", "unknown-tip"}
 TEMPLATES = ROOT / "templates"
 
 
+@functools.cache
+def translations(locale: str):
+    """The committed catalogs of ``locale``, read once: the template strings' and the data's (read-only)."""
+    return load_translations(TEMPLATES / "locales", locale), load_strings(ROOT / "data" / "locales", locale)
+
+
 def localizer(locale: str, criteria=None) -> Localizer:
     """The site's strings of ``locale``, and the data catalog's translations of ``criteria``'s texts."""
     found = [Place(f"data/criteria.yml:{path}", text, owner, name)
              for path, owner, name, text in walk(criteria, "")] if criteria is not None else []
-    return Localizer(locale, "en", *load_translations(TEMPLATES / "locales", locale),
-                     prose=ProseTranslations(found, load_strings(ROOT / "data" / "locales", locale)))
+    templates, strings = translations(locale)
+    return Localizer(locale, "en", *templates, prose=ProseTranslations(found, strings))
 
 
 def rule(name: str, criteria, locale: str = "en") -> str:

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, copy_project, run_cli
+from conftest import FIXTURES, ROOT, copy_project, run_in_process
 
 from generator.catalog import load_catalog
 from generator.source import read_yaml
@@ -206,16 +206,14 @@ def test_disagreements_of_falcon_40b(imported):
 
 # ---- who we think is right (data/trackers/verdicts.yml) ----------------------------------------
 
-def test_verdicts_settle_disagreements_on_the_pages(catalog):
-    from generator.openness import assess_catalog
-    from generator.render import render_pages
-
+def test_verdicts_settle_disagreements_on_the_pages(catalog, rendered_docs):
     trackers = load_trackers(ROOT / "data", catalog)
     assert trackers.stale == []  # every committed verdict speaks of a current disagreement
     # The issue's example: the MOT records Falcon-40B's Apache-2.0 weights as unlicensed.
     verdict = trackers.by_model["tiiuae/falcon-40b"]["mot"].verdicts["weights"]
     assert verdict.right == "ours" and "https://huggingface.co/tiiuae/falcon-40b" in verdict.evidence
-    pages = render_pages(catalog, assess_catalog(catalog), ROOT / "templates", trackers=trackers)
+    pages = {name: (rendered_docs / name).read_text(encoding="utf-8")
+             for name in ("trackers.md", "models/tiiuae__falcon-40b.md")}
     shown = "We think our level is right:</strong> " + verdict.reason.replace("'", "&#39;")
     for page in ("trackers.md", "models/tiiuae__falcon-40b.md"):
         assert shown in pages[page], page
@@ -323,21 +321,21 @@ def test_committed_layer_loads(catalog):
 
 def test_cli_imports_and_reports(tmp_path, project):
     eosai_dir, mot_dir = copy_trackers(tmp_path)
-    result = run_cli("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
+    result = run_in_process("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
                      "--mot-commit", MOT_COMMIT, cwd=project)
     assert result.returncode == 0, result.stderr
     assert "Imported 8 EOSAI and 6 MOT entries" in result.stdout
-    again = run_cli("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
+    again = run_in_process("trackers", "import", str(eosai_dir), str(mot_dir), "--eosai-commit", "5a388e8",
                     "--mot-commit", MOT_COMMIT, cwd=project)
     assert "0 file(s) written" in again.stdout
 
 
 def test_cli_refuses_a_folder_that_is_not_a_checkout(tmp_path, project):
     eosai_dir, mot_dir = copy_trackers(tmp_path)
-    result = run_cli("trackers", "import", str(eosai_dir), str(mot_dir), cwd=project)
+    result = run_in_process("trackers", "import", str(eosai_dir), str(mot_dir), cwd=project)
     assert result.returncode == 1
     assert "not a git checkout" in result.stderr and "Traceback" not in result.stderr
-    result = run_cli("trackers", "import", str(mot_dir), str(eosai_dir), "--eosai-commit", "5a388e8",
+    result = run_in_process("trackers", "import", str(mot_dir), str(eosai_dir), "--eosai-commit", "5a388e8",
                      "--mot-commit", "5a388e8", cwd=project)
     assert result.returncode == 1 and "_parameters.yml" in result.stderr
 
@@ -392,10 +390,10 @@ def test_a_bad_verdict_is_reported_by_every_command_that_reads_the_catalog(proje
     verdicts.write_text(verdicts.read_text(encoding="utf-8").replace("component: weights", "component: wieghts", 1),
                         encoding="utf-8")
     for command in (["validate"], ["i18n", "extract"]):
-        result = run_cli(*command, cwd=project)
+        result = run_in_process(*command, cwd=project)
         assert result.returncode == 1, command
         where = r"^data/trackers/verdicts\.yml:\d+:\d+: verdicts\.\d+\.component: "
         assert re.search(where + "'wieghts' is not a component$", result.stderr + result.stdout, re.M), command
         assert "Traceback" not in result.stderr
-    status = run_cli("i18n", "status", cwd=project)
+    status = run_in_process("i18n", "status", cwd=project)
     assert status.returncode == 0 and "data strings not counted" in status.stdout
