@@ -247,6 +247,81 @@ def test_work_done_apart_comes_back_in_order_with_its_errors():
         os.waitpid(-1, os.WNOHANG)
 
 
+def _selection_error() -> None:
+    from generator.errors import SelectionError
+
+    raise SelectionError("no such model: x/y", "MODEL")  # pickles, but does not unpickle (option)
+
+
+def _child_pipes(pid: int) -> set[str]:
+    import os
+
+    links = (os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd"))
+    return {link for link in links if link.startswith("pipe:")}
+
+
+def _kill_the_child_mid_answer() -> str:
+    """each_apart's first call: wait until its child has filled the pipe with the first part of its
+    answer (it cannot write the rest before this process reads), then kill the child."""
+    import fcntl
+    import os
+    import signal
+    import struct
+    import termios
+    import time
+
+    me = os.getpid()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for child in map(int, Path(f"/proc/{me}/task/{me}/children").read_text().split()):
+            theirs = _child_pipes(child)
+            for fd in map(int, os.listdir("/proc/self/fd")):
+                try:
+                    shared = os.readlink(f"/proc/self/fd/{fd}") in theirs
+                    waiting = shared and struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+                except OSError:
+                    continue
+                if waiting >= 4096:
+                    os.kill(child, signal.SIGKILL)
+                    return "killed"
+        time.sleep(0.01)
+    raise AssertionError("the child never started its answer")
+
+
+def test_an_answer_that_cannot_come_back_whole_is_a_build_error_not_a_traceback():
+    """each_apart: an exception that pickles but does not unpickle comes back as a BuildError with its
+    message; a child killed halfway through sending its answer is a child that died."""
+    import os
+
+    from generator.language_builds import each_apart
+
+    with pytest.raises(BuildError, match="SelectionError: no such model: x/y"):
+        each_apart([os.getpid, _selection_error])
+    with pytest.raises(BuildError, match="died before it finished"):
+        each_apart([_kill_the_child_mid_answer, lambda: "x" * 5_000_000])  # more than any pipe holds
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_build_started_with_sigchld_ignored_still_builds(project):
+    """A process started with SIGCHLD ignored (inherited from whatever started it) has its children
+    reaped by the system, so waiting for one fails: the answers, which come by pipe and file, still
+    count, and nothing is closed twice (which once ended the build with 'Bad file descriptor')."""
+    import signal
+
+    from generator.language_builds import each_apart
+
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert each_apart([lambda: "here", lambda: "there"]) == ["here", "there"]
+        built = build(Project(project))
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert built.fresh
+    assert (project / "site" / "sv" / "index.html").is_file()
+    assert "sv/" in (project / "site" / "sitemap.xml").read_text()
+
+
 def test_rendering_runs_apart_from_mkdocs(project):
     """The build renders in a child process, so MkDocs' memory does not come on top of the render's:
     the building process itself never loads the templates or the catalog."""
