@@ -299,6 +299,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None, langu
     while this one builds the default language, when this process can fork (generator.language_builds).
     This is the one place that knows which builder runs, so moving to a MkDocs fork is one change here.
     """
+    from jinja2 import TemplateError
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -313,7 +314,9 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None, langu
                 language_builds.begin(site_dir, collector.messages)
             mkdocs_build(config)
             language_builds.join(config)
-    except (MkDocsException, OSError) as exc:
+    # A theme template that fails (templates/theme) is the project's input like any page: MkDocs has
+    # logged the page it failed on, and the languages built apart report it the same way.
+    except (MkDocsException, OSError, TemplateError) as exc:
         details = "\n".join(f"  {m}" for m in collector.messages)
         raise BuildError(f"MkDocs build failed: {exc}" + (f"\n{details}" if details else "")) from None
     finally:

@@ -217,6 +217,20 @@ def test_a_failure_in_the_other_languages_build_fails_the_build_and_keeps_the_si
     assert not [p for p in project.iterdir() if p.name.startswith(".site")]
 
 
+@pytest.mark.parametrize("url", ["methodology/", "sv/methodology/"])
+def test_a_theme_template_that_fails_on_one_page_is_a_build_error(project, url):
+    """A template error on one page of the theme, English (built here) or Swedish (built in the child):
+    the same message naming the page, never a traceback, and no folder left behind."""
+    theme = project / "templates" / "theme" / "main.html"
+    broken = '{% if page.url == "' + url + '" %}{{ nothing.at.all }}{% endif %}'
+    theme.write_text(theme.read_text().replace("{% block content %}\n", "{% block content %}" + broken + "\n", 1))
+    with pytest.raises(BuildError) as caught:
+        build(Project(project))
+    assert "'nothing' is undefined" in str(caught.value)
+    assert "Error building page 'methodology" in str(caught.value)
+    assert not [p for p in project.iterdir() if p.name.startswith(".site")]
+
+
 def _dies() -> None:
     import os
 
