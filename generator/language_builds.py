@@ -20,12 +20,14 @@ generator/theme_internals.py.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
 import pickle
 import shutil
 import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -89,8 +91,10 @@ def each_apart(calls: list[Callable[[], T]]) -> list[T]:
     try:
         for call in calls[1:]:
             readable, writable = os.pipe()
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:
+                _die_with(parent)
                 os.close(readable)
                 _answer(writable, call)
             os.close(writable)
@@ -111,6 +115,22 @@ def each_apart(calls: list[Callable[[], T]]) -> list[T]:
             if readable is not None:
                 os.close(readable)
             _stop(pid)
+
+
+def _die_with(parent: int) -> None:
+    """In a child just forked from ``parent``: be killed when ``parent`` dies (Linux), and end now if it
+    is gone already. An orphan would go on writing pages into the docs folder that the next build
+    writes too, stale ones over fresh ones."""
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _unpickled(answer: bytes, status: int | None) -> Any:
@@ -191,6 +211,7 @@ def fork_other_languages(config: Any, files: Any) -> None:
     plugin = theme_internals.i18n_builder(config)
     if plugin.building or not plugin.is_default_language_build or len(plugin.build_languages) < 2:
         return
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         apart.pid = pid
@@ -198,6 +219,7 @@ def fork_other_languages(config: Any, files: Any) -> None:
         # loop already; they are the child's work.
         plugin.building = True
         return
+    _die_with(parent)
     code = 1
     try:
         # What was collected before the fork is the parent's to report.

@@ -336,6 +336,46 @@ def test_a_build_started_with_sigchld_ignored_still_builds(project):
     assert "sv/" in (project / "site" / "sitemap.xml").read_text()
 
 
+_KILLED_WHILE_APART = """
+import os, sys, threading
+from pathlib import Path
+from generator.language_builds import each_apart
+
+def die_with_child_running():
+    me = os.getpid()
+    while not Path(f"/proc/{me}/task/{me}/children").read_text().split():
+        pass
+    print(Path(f"/proc/{me}/task/{me}/children").read_text().split()[0], flush=True)
+    os.kill(me, 9)
+
+each_apart([die_with_child_running, threading.Event().wait])
+"""
+
+
+def test_a_child_working_apart_ends_with_the_process_that_forked_it():
+    """A render child whose parent is killed (out of memory) would go on writing pages into the docs
+    folder, over the next build's: it is killed with its parent."""
+    import os
+    import time
+
+    process = subprocess.Popen([sys.executable, "-c", _KILLED_WHILE_APART], stdout=subprocess.PIPE, text=True,
+                               cwd=ROOT)
+    pid = int(process.stdout.readline())
+    try:
+        assert process.wait(timeout=60) == -9
+        child = Path(f"/proc/{pid}/stat")
+        deadline = time.monotonic() + 30
+        while child.exists() and child.read_text().split()[2] != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not child.exists() or child.read_text().split()[2] == "Z"  # gone, or dead and not yet reaped
+    finally:
+        process.stdout.close()
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+
+
 def test_rendering_runs_apart_from_mkdocs(project):
     """The build renders in a child process, so MkDocs' memory does not come on top of the render's:
     the building process itself never loads the templates or the catalog."""
