@@ -94,7 +94,7 @@ def each_apart(calls: list[Callable[[], T]]) -> list[T]:
             parent = os.getpid()
             pid = os.fork()
             if pid == 0:
-                _die_with(parent)
+                die_with(parent)
                 os.close(readable)
                 _answer(writable, call)
             os.close(writable)
@@ -117,10 +117,10 @@ def each_apart(calls: list[Callable[[], T]]) -> list[T]:
             _stop(pid)
 
 
-def _die_with(parent: int) -> None:
-    """In a child just forked from ``parent``: be killed when ``parent`` dies (Linux), and end now if it
-    is gone already. An orphan would go on writing pages into the docs folder that the next build
-    writes too, stale ones over fresh ones."""
+def die_with(parent: int) -> None:
+    """In a child just forked from ``parent`` (here, and generator.site's rendering worker): be killed
+    when ``parent`` dies (Linux), and end now if it is gone already. An orphan would go on writing
+    pages into the docs folder that the next build writes too, stale ones over fresh ones."""
     if sys.platform == "linux":
         try:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -219,7 +219,7 @@ def fork_other_languages(config: Any, files: Any) -> None:
         # loop already; they are the child's work.
         plugin.building = True
         return
-    _die_with(parent)
+    die_with(parent)
     code = 1
     try:
         # What was collected before the fork is the parent's to report.

@@ -252,7 +252,10 @@ def _render_apart(project: Project, only: str | None) -> tuple[int, int, list]:
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return _render_summary(project, only)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        # The worker goes with this process (language_builds.die_with): rendering on after it, it would
+        # write pages into the docs folder that the next build writes too.
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=language_builds.die_with, initargs=(os.getpid(),)) as pool:
             return pool.submit(_render_summary, project, only).result()
     except BrokenProcessPool:
         raise BuildError("the rendering process died before it finished (out of memory, or killed); "

@@ -376,6 +376,35 @@ def test_a_child_working_apart_ends_with_the_process_that_forked_it():
             pass
 
 
+def test_the_rendering_worker_ends_with_the_build(project):
+    """The build killed while its worker renders: the worker, and the child it renders Swedish in,
+    end too, instead of writing pages into the docs folder after it."""
+    import os
+    import time
+
+    code = ("import sys; from pathlib import Path; from generator.site import Project, build; "
+            "build(Project(Path(sys.argv[1])))")
+    process = subprocess.Popen([sys.executable, "-c", code, str(project)], cwd=ROOT)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 60
+    workers: list[str] = []
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = children.read_text().split()
+    (worker,) = workers
+    process.kill()
+    process.wait()
+    stat = Path(f"/proc/{worker}/stat")
+    try:
+        while stat.exists() and stat.read_text().split()[2] != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not stat.exists() or stat.read_text().split()[2] == "Z"  # gone, or dead and not yet reaped
+    finally:
+        try:
+            os.kill(int(worker), 9)
+        except ProcessLookupError:
+            pass
+
+
 def test_rendering_runs_apart_from_mkdocs(project):
     """The build renders in a child process, so MkDocs' memory does not come on top of the render's:
     the building process itself never loads the templates or the catalog."""
