@@ -20,11 +20,14 @@ generator/theme_internals.py.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
 import pickle
 import shutil
+import signal
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -79,40 +82,86 @@ def each_apart(calls: list[Callable[[], T]]) -> list[T]:
     """
     if len(calls) < 2 or not possible():
         return [call() for call in calls]
-    children = []
+    # Each child's pid and the read end of its pipe (None once a file object owns it: closed by it,
+    # whatever happens, and never closed twice).
+    children: list[tuple[int, int | None]] = []
     # Objects made so far move out of the collector's sight, so that its passes do not write to
     # (and so copy) every page the children share with this process.
     gc.freeze()
     try:
         for call in calls[1:]:
             readable, writable = os.pipe()
+            parent = os.getpid()
             pid = os.fork()
             if pid == 0:
+                die_with(parent)
                 os.close(readable)
                 _answer(writable, call)
             os.close(writable)
             children.append((pid, readable))
         results = [calls[0]()]
-        for pid, readable in children:
+        while children:
+            pid, readable = children[0]
+            children[0] = (pid, None)
             with os.fdopen(readable, "rb") as pipe:
                 answer = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            children[children.index((pid, readable))] = (None, None)
-            if not answer:
-                raise BuildError(f"a rendering process died before it finished "
-                                 f"({os.waitstatus_to_exitcode(status)}: out of memory, or killed); nothing was built")
-            ok, value = pickle.loads(answer)
-            if not ok:
-                raise value
-            results.append(value)
+            status = _reap(pid)
+            children.pop(0)
+            results.append(_unpickled(answer, status))
         return results
     finally:
         gc.unfreeze()
         for pid, readable in children:
-            if pid is not None:
+            if readable is not None:
                 os.close(readable)
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
+            _stop(pid)
+
+
+def die_with(parent: int) -> None:
+    """In a child just forked from ``parent`` (here, and generator.site's rendering worker): be killed
+    when ``parent`` dies (Linux), and end now if it is gone already. An orphan would go on writing
+    pages into the docs folder that the next build writes too, stale ones over fresh ones."""
+    if sys.platform == "linux":
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _unpickled(answer: bytes, status: int | None) -> Any:
+    """The result a child of ``each_apart`` sent, or the exception it sent raised."""
+    try:
+        ok, value = pickle.loads(answer)
+    except Exception:  # noqa: BLE001 - nothing, or part of an answer: the child died while answering
+        ended = "" if status is None else f"{os.waitstatus_to_exitcode(status)}: "
+        raise BuildError(f"a rendering process died before it finished ({ended}out of memory, or killed); "
+                         "nothing was built") from None
+    if not ok:
+        raise value
+    return value
+
+
+def _reap(pid: int) -> int | None:
+    """Wait for the child ``pid`` to end; its wait status, or None when the system reaped it already
+    (a process started with SIGCHLD ignored, which its children inherit)."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
+
+
+def _stop(pid: int) -> None:
+    """Stop the child ``pid`` and reap it, if it is still there."""
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    _reap(pid)
 
 
 def _answer(writable: int, call: Callable[[], Any]) -> None:
@@ -125,7 +174,9 @@ def _answer(writable: int, call: Callable[[], Any]) -> None:
         except Exception as exc:  # noqa: BLE001 - the parent raises it
             try:
                 answer = pickle.dumps((False, exc))
-            except Exception:  # noqa: BLE001 - an exception that does not pickle still gets its message through
+                # Some pickle but do not unpickle (an argument of __init__ they do not keep in args).
+                pickle.loads(answer)
+            except Exception:  # noqa: BLE001 - an exception that does not travel still gets its message through
                 answer = pickle.dumps((False, BuildError(f"{type(exc).__name__}: {exc}")))
         with os.fdopen(writable, "wb") as pipe:
             pipe.write(answer)
@@ -160,6 +211,7 @@ def fork_other_languages(config: Any, files: Any) -> None:
     plugin = theme_internals.i18n_builder(config)
     if plugin.building or not plugin.is_default_language_build or len(plugin.build_languages) < 2:
         return
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         apart.pid = pid
@@ -167,6 +219,7 @@ def fork_other_languages(config: Any, files: Any) -> None:
         # loop already; they are the child's work.
         plugin.building = True
         return
+    die_with(parent)
     code = 1
     try:
         # What was collected before the fork is the parent's to report.
@@ -224,13 +277,14 @@ def join(config: Any) -> None:
     apart = _current()
     if apart is None or apart.pid is None:
         return
-    _, status = os.waitpid(apart.pid, 0)
+    status = _reap(apart.pid)
     apart.pid = None
     try:
         with open(apart.result_file, "rb") as handle:
             result = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError):
-        result = {"error": f"the process building the other languages ended ({os.waitstatus_to_exitcode(status)}) "
+        ended = "" if status is None else f" ({os.waitstatus_to_exitcode(status)})"
+        result = {"error": f"the process building the other languages ended{ended} "
                            "without a word (out of memory, or killed)", "messages": []}
     apart.collected.extend(result["messages"])
     if "error" in result:
@@ -259,9 +313,5 @@ def end() -> None:
         return
     apart = _begun.pop()
     if apart.pid is not None:
-        try:
-            os.kill(apart.pid, 9)
-            os.waitpid(apart.pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
+        _stop(apart.pid)
     shutil.rmtree(apart.workdir, ignore_errors=True)

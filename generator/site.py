@@ -252,7 +252,10 @@ def _render_apart(project: Project, only: str | None) -> tuple[int, int, list]:
     if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return _render_summary(project, only)
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        # The worker goes with this process (language_builds.die_with): rendering on after it, it would
+        # write pages into the docs folder that the next build writes too.
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=language_builds.die_with, initargs=(os.getpid(),)) as pool:
             return pool.submit(_render_summary, project, only).result()
     except BrokenProcessPool:
         raise BuildError("the rendering process died before it finished (out of memory, or killed); "
@@ -299,6 +302,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None, langu
     while this one builds the default language, when this process can fork (generator.language_builds).
     This is the one place that knows which builder runs, so moving to a MkDocs fork is one change here.
     """
+    from jinja2 import TemplateError
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -313,7 +317,9 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None, langu
                 language_builds.begin(site_dir, collector.messages)
             mkdocs_build(config)
             language_builds.join(config)
-    except (MkDocsException, OSError) as exc:
+    # A theme template that fails (templates/theme) is the project's input like any page: MkDocs has
+    # logged the page it failed on, and the languages built apart report it the same way.
+    except (MkDocsException, OSError, TemplateError) as exc:
         details = "\n".join(f"  {m}" for m in collector.messages)
         raise BuildError(f"MkDocs build failed: {exc}" + (f"\n{details}" if details else "")) from None
     finally:

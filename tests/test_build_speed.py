@@ -217,6 +217,20 @@ def test_a_failure_in_the_other_languages_build_fails_the_build_and_keeps_the_si
     assert not [p for p in project.iterdir() if p.name.startswith(".site")]
 
 
+@pytest.mark.parametrize("url", ["methodology/", "sv/methodology/"])
+def test_a_theme_template_that_fails_on_one_page_is_a_build_error(project, url):
+    """A template error on one page of the theme, English (built here) or Swedish (built in the child):
+    the same message naming the page, never a traceback, and no folder left behind."""
+    theme = project / "templates" / "theme" / "main.html"
+    broken = '{% if page.url == "' + url + '" %}{{ nothing.at.all }}{% endif %}'
+    theme.write_text(theme.read_text().replace("{% block content %}\n", "{% block content %}" + broken + "\n", 1))
+    with pytest.raises(BuildError) as caught:
+        build(Project(project))
+    assert "'nothing' is undefined" in str(caught.value)
+    assert "Error building page 'methodology" in str(caught.value)
+    assert not [p for p in project.iterdir() if p.name.startswith(".site")]
+
+
 def _dies() -> None:
     import os
 
@@ -247,6 +261,150 @@ def test_work_done_apart_comes_back_in_order_with_its_errors():
         each_apart([_fails, os.getpid])  # the children of a failed first call are stopped and reaped
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+def _selection_error() -> None:
+    from generator.errors import SelectionError
+
+    raise SelectionError("no such model: x/y", "MODEL")  # pickles, but does not unpickle (option)
+
+
+def _child_pipes(pid: int) -> set[str]:
+    import os
+
+    links = (os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd"))
+    return {link for link in links if link.startswith("pipe:")}
+
+
+def _kill_the_child_mid_answer() -> str:
+    """each_apart's first call: wait until its child has filled the pipe with the first part of its
+    answer (it cannot write the rest before this process reads), then kill the child."""
+    import fcntl
+    import os
+    import signal
+    import struct
+    import termios
+    import time
+
+    me = os.getpid()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for child in map(int, Path(f"/proc/{me}/task/{me}/children").read_text().split()):
+            theirs = _child_pipes(child)
+            for fd in map(int, os.listdir("/proc/self/fd")):
+                try:
+                    shared = os.readlink(f"/proc/self/fd/{fd}") in theirs
+                    waiting = shared and struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
+                except OSError:
+                    continue
+                if waiting >= 4096:
+                    os.kill(child, signal.SIGKILL)
+                    return "killed"
+        time.sleep(0.01)
+    raise AssertionError("the child never started its answer")
+
+
+def test_an_answer_that_cannot_come_back_whole_is_a_build_error_not_a_traceback():
+    """each_apart: an exception that pickles but does not unpickle comes back as a BuildError with its
+    message; a child killed halfway through sending its answer is a child that died."""
+    import os
+
+    from generator.language_builds import each_apart
+
+    with pytest.raises(BuildError, match="SelectionError: no such model: x/y"):
+        each_apart([os.getpid, _selection_error])
+    with pytest.raises(BuildError, match="died before it finished"):
+        each_apart([_kill_the_child_mid_answer, lambda: "x" * 5_000_000])  # more than any pipe holds
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_build_started_with_sigchld_ignored_still_builds(project):
+    """A process started with SIGCHLD ignored (inherited from whatever started it) has its children
+    reaped by the system, so waiting for one fails: the answers, which come by pipe and file, still
+    count, and nothing is closed twice (which once ended the build with 'Bad file descriptor')."""
+    import signal
+
+    from generator.language_builds import each_apart
+
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        assert each_apart([lambda: "here", lambda: "there"]) == ["here", "there"]
+        built = build(Project(project))
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert built.fresh
+    assert (project / "site" / "sv" / "index.html").is_file()
+    assert "sv/" in (project / "site" / "sitemap.xml").read_text()
+
+
+_KILLED_WHILE_APART = """
+import os, sys, threading
+from pathlib import Path
+from generator.language_builds import each_apart
+
+def die_with_child_running():
+    me = os.getpid()
+    while not Path(f"/proc/{me}/task/{me}/children").read_text().split():
+        pass
+    print(Path(f"/proc/{me}/task/{me}/children").read_text().split()[0], flush=True)
+    os.kill(me, 9)
+
+each_apart([die_with_child_running, threading.Event().wait])
+"""
+
+
+def test_a_child_working_apart_ends_with_the_process_that_forked_it():
+    """A render child whose parent is killed (out of memory) would go on writing pages into the docs
+    folder, over the next build's: it is killed with its parent."""
+    import os
+    import time
+
+    process = subprocess.Popen([sys.executable, "-c", _KILLED_WHILE_APART], stdout=subprocess.PIPE, text=True,
+                               cwd=ROOT)
+    pid = int(process.stdout.readline())
+    try:
+        assert process.wait(timeout=60) == -9
+        child = Path(f"/proc/{pid}/stat")
+        deadline = time.monotonic() + 30
+        while child.exists() and child.read_text().split()[2] != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not child.exists() or child.read_text().split()[2] == "Z"  # gone, or dead and not yet reaped
+    finally:
+        process.stdout.close()
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+
+
+def test_the_rendering_worker_ends_with_the_build(project):
+    """The build killed while its worker renders: the worker, and the child it renders Swedish in,
+    end too, instead of writing pages into the docs folder after it."""
+    import os
+    import time
+
+    code = ("import sys; from pathlib import Path; from generator.site import Project, build; "
+            "build(Project(Path(sys.argv[1])))")
+    process = subprocess.Popen([sys.executable, "-c", code, str(project)], cwd=ROOT)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 60
+    workers: list[str] = []
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = children.read_text().split()
+    (worker,) = workers
+    process.kill()
+    process.wait()
+    stat = Path(f"/proc/{worker}/stat")
+    try:
+        while stat.exists() and stat.read_text().split()[2] != "Z" and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not stat.exists() or stat.read_text().split()[2] == "Z"  # gone, or dead and not yet reaped
+    finally:
+        try:
+            os.kill(int(worker), 9)
+        except ProcessLookupError:
+            pass
 
 
 def test_rendering_runs_apart_from_mkdocs(project):
