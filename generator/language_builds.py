@@ -209,7 +209,9 @@ def fork_other_languages(config: Any, files: Any) -> None:
     if apart is None or apart.pid is not None or not theme_internals.i18n_enabled(config):
         return
     plugin = theme_internals.i18n_builder(config)
-    if plugin.building or not plugin.is_default_language_build or len(plugin.build_languages) < 2:
+    # possible() again: a plugin may have started a thread since the build began.
+    if plugin.building or not plugin.is_default_language_build or len(plugin.build_languages) < 2 \
+            or not possible():
         return
     parent = os.getpid()
     pid = os.fork()
@@ -224,7 +226,7 @@ def fork_other_languages(config: Any, files: Any) -> None:
     try:
         # What was collected before the fork is the parent's to report.
         del apart.collected[:]
-        entries = _build_other_languages(config, files, plugin, apart.child_site)
+        entries = _build_other_languages(config, plugin, apart.child_site)
         _send(apart, {"entries": entries, "messages": list(apart.collected)})
         code = 0
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent, then the child exits
@@ -234,21 +236,14 @@ def fork_other_languages(config: Any, files: Any) -> None:
         os._exit(code)
 
 
-def _build_other_languages(config: Any, files: Any, plugin: Any, site_dir: Path) -> list[dict]:
+def _build_other_languages(config: Any, plugin: Any, site_dir: Path) -> list[dict]:
     """The plugin's loop over the other languages (its on_post_build), run into ``site_dir``;
     returns their search entries."""
     from mkdocs import utils
     from mkdocs.commands.build import build
-    from mkdocs.structure.files import InclusionLevel
-    from mkdocs.structure.pages import Page
 
     from generator import theme_internals
 
-    # The sitemap each later language writes lists the default language's pages, which the default
-    # build gives a Page while reading them: pages outside the menu have none yet at this point.
-    for file in files.documentation_pages(inclusion=InclusionLevel.is_included):
-        if file.page is None and file.inclusion.is_not_in_nav():
-            Page(None, file, config)
     config.site_dir = str(site_dir)
     plugin.building = True
     # As the plugin does: later languages add to the site instead of emptying it first.
