@@ -78,3 +78,34 @@ def test_a_missing_internal_stops_the_build_and_says_which(reach, arguments, nam
 def test_a_build_of_one_language_has_no_menu_to_fix():
     one = i18n_config(SimpleNamespace(extra_alternate={}))
     assert theme_internals.language_homes(one) == [] and theme_internals.language_menu(one) == []
+
+
+class _Deduplicating:
+    """The i18n plugin's search-index tail, reduced to what i18n_write_search_index relies on."""
+
+    def __init__(self, entries):
+        self.search_entries, self.build_languages, self.written = entries, ["en", "sv"], None
+
+    def reconfigure_search_duplicates(self, entries):
+        self.deduplicated = True
+
+    def reconfigure_search_index(self, config):
+        self.deduplicated = False
+        self.reconfigure_search_duplicates(self.search_entries)
+        self.written = list(self.search_entries)
+
+
+def test_the_plugins_deduplication_runs_only_when_there_is_something_to_drop():
+    english = {"location": "models/a/", "title": "A", "text": "same"}
+    repeated = {"location": "sv/models/a/", "title": "A", "text": "same"}
+    translated = {"location": "sv/models/a/", "title": "A", "text": "samma"}
+    assert theme_internals.search_duplicates([english, repeated, translated], ["en", "sv"]) == 1
+    assert theme_internals.search_duplicates([english, translated], ["en", "sv"]) == 0
+    # Another place with the same title and text is not a repeat.
+    elsewhere = {"location": "sv/models/b/", "title": "A", "text": "same"}
+    assert theme_internals.search_duplicates([english, elsewhere], ["en", "sv"]) == 0
+    for entries, runs in (([english, repeated], True), ([english, translated], False)):
+        plugin = _Deduplicating(entries)
+        theme_internals.i18n_write_search_index(plugin, None)
+        assert plugin.deduplicated is runs and plugin.written == entries
+        assert "reconfigure_search_duplicates" not in vars(plugin)
