@@ -131,33 +131,43 @@ def i18n_search_entries(plugin: Any) -> list[dict]:
 
 def i18n_write_search_index(plugin: Any, config: Any) -> None:
     """Write the search index of every language from the gathered entries, deduplicated, as the plugin
-    does at the end of its loop.
-
-    The plugin's deduplication drops an entry of another language that repeats one of the default
-    language (same title and text, at the same place below the language's folder). It compares every
-    entry with every other (six seconds at a thousand models, after both languages are built); when
-    a lookup by title and text finds no such pair there is nothing to drop, and it is skipped."""
-    if search_duplicates(plugin.search_entries, plugin.build_languages):
-        plugin.reconfigure_search_index(config)
-        return
-    plugin.reconfigure_search_duplicates = lambda entries: None
+    does at the end of its loop, but with ``deduplicate`` in place of the plugin's own pass."""
+    own = plugin.reconfigure_search_duplicates
+    plugin.reconfigure_search_duplicates = lambda entries: deduplicate(entries, plugin.build_languages, own)
     try:
         plugin.reconfigure_search_index(config)
     finally:
         del plugin.reconfigure_search_duplicates
 
 
-def search_duplicates(entries: list[dict], languages: list[str]) -> int:
-    """How many entries of the other languages repeat an entry of the default language, by the i18n
-    plugin's own test (``reconfigure_search_duplicates``)."""
+def deduplicate(entries: list[dict], languages: list[str], own: Any) -> None:
+    """Drop, in place, each entry of another language that repeats one of the default language (same
+    title and text, at the same place below the language's folder), exactly as the i18n plugin's
+    ``reconfigure_search_duplicates`` (``own``) does, quirks included.
+
+    The plugin compares every entry of the default language with every other entry: six seconds
+    at a thousand models, in the one process left once both languages are built. A lookup by title
+    and text finds the few default entries that have a repeat at all; the plugin's own comparison
+    runs for those alone, on the full lists, so what it drops (and in which order) is unchanged.
+    Where default and other entries are interleaved, its removals would move its own iteration, and
+    the plugin's pass runs whole instead. (tests/test_theme_internals.py compares the two.)"""
     prefixes = tuple(f"{lang}/" for lang in languages)
-    others: dict[tuple[str, str], list[str]] = {}
-    for entry in entries:
-        if entry["location"].startswith(prefixes):
-            others.setdefault((entry["title"], entry["text"]), []).append(entry["location"])
-    return sum(location.endswith(entry["location"])
-               for entry in entries if not entry["location"].startswith(prefixes)
-               for location in others.get((entry["title"], entry["text"]), ()))
+    kinds = [entry["location"].startswith(prefixes) for entry in entries]
+    if kinds != sorted(kinds):
+        own(entries)
+        return
+    others = [entry for entry, other in zip(entries, kinds, strict=True) if other]
+    places: dict[tuple[str, str], list[str]] = {}
+    for entry in others:
+        places.setdefault((entry["title"], entry["text"]), []).append(entry["location"])
+    for entry in entries[:len(entries) - len(others)]:
+        if not any(place.endswith(entry["location"]) for place in places.get((entry["title"], entry["text"]), ())):
+            continue
+        # The plugin's own loop for this entry: a lazy filter over a list it removes from.
+        for repeat in filter(lambda x, e=entry: x["title"] == e["title"] and x["location"].endswith(e["location"])
+                             and x["text"] == e["text"], others):
+            entries.remove(repeat)
+            others.remove(repeat)
 
 
 def without_alternate_links(html: str) -> str:

@@ -80,32 +80,37 @@ def test_a_build_of_one_language_has_no_menu_to_fix():
     assert theme_internals.language_homes(one) == [] and theme_internals.language_menu(one) == []
 
 
-class _Deduplicating:
-    """The i18n plugin's search-index tail, reduced to what i18n_write_search_index relies on."""
 
-    def __init__(self, entries):
-        self.search_entries, self.build_languages, self.written = entries, ["en", "sv"], None
+def _entries(rng, count: int, interleaved: bool) -> list[dict]:
+    pages = ["", "models/a/", "models/b/", "a/"]
+    made = []
+    for _ in range(count):
+        made.append({"location": rng.choice(pages) + rng.choice(["", "#x"]), "title": rng.choice("AB"),
+                     "text": rng.choice(["same", "other"])})
+    others = [{**e, "location": "sv/" + e["location"]} if rng.random() < 0.7 else
+              {"location": "sv/" + rng.choice(pages), "title": rng.choice("AB"), "text": rng.choice(["same", "x"])}
+              for e in made]
+    entries = made + others
+    if interleaved:
+        rng.shuffle(entries)
+    return entries
 
-    def reconfigure_search_duplicates(self, entries):
-        self.deduplicated = True
 
-    def reconfigure_search_index(self, config):
-        self.deduplicated = False
-        self.reconfigure_search_duplicates(self.search_entries)
-        self.written = list(self.search_entries)
+def test_deduplication_drops_exactly_what_the_plugins_own_pass_drops():
+    """Random indexes full of repeats, consecutive ones and identical entries, in order (English first,
+    as every build joins them) and shuffled: the same entries, in the same order, as the plugin's pass."""
+    import random
 
+    from mkdocs_static_i18n.reconfigure import ExtendedPlugin
 
-def test_the_plugins_deduplication_runs_only_when_there_is_something_to_drop():
-    english = {"location": "models/a/", "title": "A", "text": "same"}
-    repeated = {"location": "sv/models/a/", "title": "A", "text": "same"}
-    translated = {"location": "sv/models/a/", "title": "A", "text": "samma"}
-    assert theme_internals.search_duplicates([english, repeated, translated], ["en", "sv"]) == 1
-    assert theme_internals.search_duplicates([english, translated], ["en", "sv"]) == 0
-    # Another place with the same title and text is not a repeat.
-    elsewhere = {"location": "sv/models/b/", "title": "A", "text": "same"}
-    assert theme_internals.search_duplicates([english, elsewhere], ["en", "sv"]) == 0
-    for entries, runs in (([english, repeated], True), ([english, translated], False)):
-        plugin = _Deduplicating(entries)
-        theme_internals.i18n_write_search_index(plugin, None)
-        assert plugin.deduplicated is runs and plugin.written == entries
-        assert "reconfigure_search_duplicates" not in vars(plugin)
+    rng = random.Random(16)
+    # The plugin's pass reads nothing of the plugin but its languages.
+    plugin = SimpleNamespace(build_languages=["en", "sv"])
+    plugin.reconfigure_search_duplicates = lambda entries: ExtendedPlugin.reconfigure_search_duplicates(plugin, entries)
+    for case in range(300):
+        entries = _entries(rng, rng.randint(0, 12), interleaved=case % 3 == 0)
+        expected, ours = [dict(e) for e in entries], [dict(e) for e in entries]
+        plugin.reconfigure_search_duplicates(expected)
+        theme_internals.deduplicate(ours, plugin.build_languages, plugin.reconfigure_search_duplicates)
+        assert ours == expected, entries
+
