@@ -18,6 +18,7 @@ from mkdocs.plugins import event_priority
 from generator import language_builds
 from generator.theme_internals import (
     CONTENT_START,
+    i18n_builder,
     i18n_enabled,
     language_homes,
     language_menu,
@@ -144,7 +145,14 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
-    """The same for pages made from a template alone (404.html)."""
+    """The same for pages made from a template alone (404.html).
+
+    Every language's build writes the site's one 404 page at its root, and the last language's
+    used to win: the page GitHub Pages shows for any missing address, English ones included, was in
+    Swedish. Only the default language's build writes it now (MkDocs writes no file for an empty
+    template); its language menu leads to every language's home."""
+    if template_name == "404.html" and i18n_enabled(config) and not i18n_builder(config).is_default_language_build:
+        return ""
     return without_alternate_links(output_content) if template_name.endswith(".html") else output_content
 
 

@@ -46,6 +46,13 @@ def test_the_404_page_leads_to_each_languages_home(built_site: Path):
     assert menu(built_site / "404.html") == {"en": "/", "sv": "/sv/"}
 
 
+def test_the_404_page_is_in_the_default_language(built_site: Path):
+    """Each language's build wrote the one 404 page, and the last (Swedish) one won."""
+    page = (built_site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in page and "<title>Open Models</title>" in page
+    assert not (built_site / "sv" / "404.html").exists()
+
+
 def test_the_theme_still_loads_the_search_index_main_html_redirects(built_site: Path):
     """templates/theme/main.html rewrites requests for search/search_index.json (test_browser checks
     the results); if the bundle asks for another file, nothing would be rewritten."""
