@@ -7,26 +7,22 @@ is written, and the finished site replaces the previous one only once MkDocs has
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
-import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import language_builds
+from generator import forks, language_builds
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
 from generator.fallback_text import resolve
 from generator.files import prune_tree, read_tree, recover, swap_in, write_tree
+from generator.forks import each_apart, in_child
 from generator.i18n import Language, languages, load_translations, public_site_url, translated_name, translation_status
-from generator.language_builds import each_apart
 from generator.search import split_search_index
 from generator.trackers import load_trackers
 
@@ -249,17 +245,9 @@ def _render_apart(project: Project, only: str | None) -> tuple[int, int, list]:
     with other threads is not forked (a lock held by one of them would stay held in the child), and
     neither is one on a platform without fork: there the rendering runs here.
     """
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return _render_summary(project, only)
-    try:
-        # The worker goes with this process (language_builds.die_with): rendering on after it, it would
-        # write pages into the docs folder that the next build writes too.
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=language_builds.die_with, initargs=(os.getpid(),)) as pool:
-            return pool.submit(_render_summary, project, only).result()
-    except BrokenProcessPool:
-        raise BuildError("the rendering process died before it finished (out of memory, or killed); "
-                         "nothing was built") from None
+    # The child dies with this process (forks.die_with): rendering on after it, it would write pages
+    # into the docs folder that the next build writes too.
+    return in_child(partial(_render_summary, project, only), "the rendering process")
 
 
 SITE_MARKER = ".openmodels-site"
@@ -313,7 +301,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None, langu
     try:
         with _mkdocs_environment(only):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-            if languages_apart and only is None and language_builds.possible():
+            if languages_apart and only is None and forks.possible():
                 language_builds.begin(site_dir, collector.messages)
             mkdocs_build(config)
             language_builds.join(config)

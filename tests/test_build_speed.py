@@ -246,7 +246,7 @@ def test_work_done_apart_comes_back_in_order_with_its_errors():
     child that dies all come back to the caller."""
     import os
 
-    from generator.language_builds import each_apart, possible
+    from generator.forks import each_apart, possible
 
     # Here, unlike in a build, not forking would be a failure: _dies would end the test process.
     assert possible(), "this test needs a process that can fork (no other thread)"
@@ -309,7 +309,7 @@ def test_an_answer_that_cannot_come_back_whole_is_a_build_error_not_a_traceback(
     message; a child killed halfway through sending its answer is a child that died."""
     import os
 
-    from generator.language_builds import each_apart
+    from generator.forks import each_apart
 
     with pytest.raises(BuildError, match="SelectionError: no such model: x/y"):
         each_apart([os.getpid, _selection_error])
@@ -325,7 +325,7 @@ def test_a_build_started_with_sigchld_ignored_still_builds(project):
     count, and nothing is closed twice (which once ended the build with 'Bad file descriptor')."""
     import signal
 
-    from generator.language_builds import each_apart
+    from generator.forks import each_apart
 
     previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
     try:
@@ -341,7 +341,7 @@ def test_a_build_started_with_sigchld_ignored_still_builds(project):
 _KILLED_WHILE_APART = """
 import os, sys, threading
 from pathlib import Path
-from generator.language_builds import each_apart
+from generator.forks import each_apart
 
 def die_with_child_running():
     me = os.getpid()
