@@ -16,12 +16,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import forks, language_builds
+from generator import language_builds
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
 from generator.fallback_text import resolve
 from generator.files import prune_tree, read_tree, recover, swap_in, write_tree
-from generator.forks import each_apart, in_child
+from generator.forks import each_apart, in_child, possible
 from generator.i18n import Language, languages, load_translations, public_site_url, translated_name, translation_status
 from generator.search import split_search_index
 from generator.trackers import load_trackers
@@ -241,9 +241,8 @@ def _render_apart(project: Project, only: str | None) -> tuple[int, int, list]:
     Rendering leaves a process holding the catalog, compiled templates and its allocator's high-water
     mark (about 100 MB at a thousand models), and MkDocs, which runs in this process next, would add
     its own peak on top. A child gives its memory back when it exits, so the build's peak is the
-    larger of the two stages instead of their sum. Errors come back as they were raised. A process
-    with other threads is not forked (a lock held by one of them would stay held in the child), and
-    neither is one on a platform without fork: there the rendering runs here.
+    larger of the two stages instead of their sum. Errors come back as they were raised; where this
+    process cannot fork safely (generator.forks.possible), the rendering runs here.
     """
     # The child dies with this process (forks.die_with): rendering on after it, it would write pages
     # into the docs folder that the next build writes too.
@@ -301,7 +300,7 @@ def run_mkdocs(config_file: Path, site_dir: Path, only: str | None = None, langu
     try:
         with _mkdocs_environment(only):
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-            if languages_apart and only is None and forks.possible():
+            if languages_apart and only is None and possible():
                 language_builds.begin(site_dir, collector.messages)
             mkdocs_build(config)
             language_builds.join(config)
