@@ -26,6 +26,7 @@ from generator.theme_internals import (
     page_translations,
     without_alternate_links,
 )
+from generator.whitespace import squeeze
 
 _last_report: dict[str, str] = {}
 
@@ -137,11 +138,12 @@ def on_page_content(html: str, page, config, files) -> str:
 
 @event_priority(-200)  # last: the search plugin took its text from the page's HTML before this
 def on_post_page(output: str, page, config) -> str:
-    """Without the head's alternate links (above) and, under ``serve``, with the problems banner.
+    """Without the head's alternate links (above) and the indentation nobody sees
+    (generator.whitespace) and, under ``serve``, with the problems banner.
 
     The page's HTML body is let go once the page is written, for the same reason as its Markdown."""
     page.content = None
-    return with_problems_banner(without_alternate_links(output))
+    return with_problems_banner(squeeze(without_alternate_links(output)))
 
 
 def on_post_template(output_content: str, template_name: str, config) -> str:
@@ -153,7 +155,7 @@ def on_post_template(output_content: str, template_name: str, config) -> str:
     template); its language menu leads to every language's home."""
     if template_name == "404.html" and i18n_enabled(config) and not i18n_builder(config).is_default_language_build:
         return ""
-    return without_alternate_links(output_content) if template_name.endswith(".html") else output_content
+    return squeeze(without_alternate_links(output_content)) if template_name.endswith(".html") else output_content
 
 
 def on_page_context(context, page, config, nav):
