@@ -91,7 +91,7 @@ def test_widest_family_table_fits_1280_pixels(site, families):
     watched.close()
 
 
-def test_matrix_cell_leads_to_the_component_on_the_model_page(site, catalog, families):
+def test_matrix_cell_leads_to_the_component_on_the_model_page(site, catalog):
     url, browser = site
     watched = Watched(browser, url, 1280)
     page = watched.open("/families/mistral/")
@@ -101,12 +101,10 @@ def test_matrix_cell_leads_to_the_component_on_the_model_page(site, catalog, fam
     level = catalog["HuggingFaceH4/zephyr-7b-beta"]["components"]["weights"]["level"]
     row = page.locator("tr", has=page.locator("#component-weights"))
     assert row.locator(f".om-level.om-{level}").count() == 1
-    # Notes and evidence moved below the matrix, one <details> per model.
-    page = watched.open("/families/mistral/")
-    details = page.locator("details.om-model-notes")
-    assert details.count() == len(families["mistral"])
-    details.first.locator("summary").click()
-    assert details.first.locator("tbody tr").count() == 12
+    # The row the reader lands on holds the level's note and evidence, in view.
+    evidence = catalog["HuggingFaceH4/zephyr-7b-beta"]["components"]["weights"]["evidence"]
+    assert evidence and row.locator("a.om-evidence").count() == len(evidence)
+    assert row.locator(".om-note").is_visible() and row.locator("a.om-evidence").first.is_visible()
     watched.close()
 
 

@@ -62,8 +62,9 @@ LITERALS = {
         "<script>alert(\"sv summary\")</script> {{ 7*7 }} [länk](javascript:alert('sv'))",
         '<img src=x onerror=alert("sv key fact")>',
         "![bild](x\" onerror=\"alert('sv image'))",
-        "<img src=x onerror=alert(\"note\")>",
     ],
+    # A note is shown on its model's page (the family page links to it), here in Swedish.
+    "sv/models/hostile-org__Script-1B/": ["<img src=x onerror=alert(\"note\")>"],
 }
 
 # Anything a payload could have injected; the theme itself uses none of these.
@@ -118,7 +119,7 @@ def test_hostile_text_is_inert_in_a_browser(served):
                    else route.abort())
         for path, literals in LITERALS.items():
             page.goto(served + path, wait_until="load")
-            # Notes and evidence on family pages sit in collapsed <details>: open them as a reader would.
+            # Text in collapsed <details> counts too: open them as a reader would.
             page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
             # innerText is the text as rendered: what a reader sees, not what the source says.
             assert page.evaluate("(texts) => texts.filter(t => !document.body.innerText.includes(t))",
