@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,8 +240,18 @@ class Localizer:
 def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
                  localizer: Localizer | None = None, trackers: Trackers | None = None,
                  site_url: str | None = None) -> dict[str, str]:
-    """Every generated page in one language, as a mapping of docs-relative path to Markdown text.
+    """Every generated page in one language, as a mapping of docs-relative path to Markdown text
+    (``iter_pages`` all at once)."""
+    return dict(iter_pages(catalog, assessments, templates_dir, localizer, trackers, site_url))
 
+
+def iter_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
+               localizer: Localizer | None = None, trackers: Trackers | None = None,
+               site_url: str | None = None) -> Iterator[tuple[str, str]]:
+    """Every generated page in one language, one (docs-relative path, Markdown text) at a time.
+
+    One at a time so that a build can write each page and let it go: a language's pages held
+    together were over 40 MB at a thousand models, in each language's process.
     ``trackers`` (from data/trackers/) adds what other trackers say; without it the pages say there is none.
     ``site_url`` (mkdocs.yml's) makes the badge snippets on model pages absolute.
     """
@@ -268,9 +279,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
                                  for level in criteria.levels},
         "trackers": trackers if trackers is not None and trackers.mapping is not None else None,
     }
-    pages: dict[str, str] = {}
-
-    def render(template: str, path: str, **context: Any) -> None:
+    def render(template: str, path: str, **context: Any) -> tuple[str, str]:
         def link(target: str) -> Markup:
             # Targets are built from validated ids, so the path needs no escaping. Links name the
             # original page; the i18n plugin points them at the reader's language.
@@ -288,7 +297,7 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
             text = _insert_after_title(text, env.get_template("partials/untranslated.md.j2").render(**common))
             if not loc.known:  # a language without a string catalog yet: the page is all in English
                 text = _with_front_matter(strip(text), f"content_lang: {loc.default}\n")
-        pages[loc.page_path(path)] = resolve(text, loc.default)
+        return loc.page_path(path), resolve(text, loc.default)
 
     families = sorted(catalog.families.values(), key=lambda f: f.name.lower())
     rows = []
@@ -297,28 +306,27 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
         scores = [a.score for a in members if a.score is not None]
         rows.append({"family": family, "models": len(members), "best": max(scores) if scores else None,
                      "meeting": sum(a.lesson_criteria for a in members)})
-    render("families.md.j2", "families/index.md", rows=rows)
+    yield render("families.md.j2", "families/index.md", rows=rows)
     ranked = sorted(catalog.models.values(), key=lambda m: (-(assessments[m.id].score or 0), m.name.lower()))
-    render("all-models.md.j2", "families/all-models.md", ranked=ranked)
+    yield render("all-models.md.j2", "families/all-models.md", ranked=ranked)
     # Explore lists the families in the order of the families page, each base before its fine-tunes.
-    render("explore.md.j2", "explore.md", models=[m for f in families for m in catalog.family_models(f.id)])
-    render("compare.md.j2", "compare.md", criteria_labels=criteria_labels(criteria, loc))
+    yield render("explore.md.j2", "explore.md", models=[m for f in families for m in catalog.family_models(f.id)])
+    yield render("compare.md.j2", "compare.md", criteria_labels=criteria_labels(criteria, loc))
     for family in families:
         models = catalog.family_models(family.id)
-        render("family.md.j2", family_page(family.id), family=family, models=models)
+        yield render("family.md.j2", family_page(family.id), family=family, models=models)
     derived: dict[str, list[Any]] = {}  # one pass, not one per model: a thousand models made it quadratic
     for m in sorted(catalog.models.values(), key=lambda m: m.id):
         derived.setdefault(m.base_model or "", []).append(m)
     for model in catalog.models.values():
-        render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
-               license=catalog.license_of(model), assessment=assessments[model.id],
-               children=derived.get(model.id, []))
-    render("charts.md.j2", "charts.md", families=families)
-    render("trackers.md.j2", "trackers.md", **tracker_pages(catalog, common["trackers"]))
-    render("criteria.md.j2", "reference/criteria.md")
-    render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
-           csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
-    return pages
+        yield render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
+                     license=catalog.license_of(model), assessment=assessments[model.id],
+                     children=derived.get(model.id, []))
+    yield render("charts.md.j2", "charts.md", families=families)
+    yield render("trackers.md.j2", "trackers.md", **tracker_pages(catalog, common["trackers"]))
+    yield render("criteria.md.j2", "reference/criteria.md")
+    yield render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
+                 csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
 
 
 def criteria_labels(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -20,7 +20,7 @@ from generator import language_builds
 from generator.digest import Recorded, inputs_digest, record, recorded
 from generator.errors import BuildError, OpenModelsError
 from generator.fallback_text import resolve
-from generator.files import prune_tree, read_tree, recover, swap_in, write_tree
+from generator.files import prune_tree, read_tree, recover, swap_in, write_if_changed, write_tree
 from generator.forks import each_apart, in_child, possible
 from generator.i18n import Language, languages, load_translations, public_site_url, translated_name, translation_status
 from generator.search import split_search_index
@@ -99,7 +99,7 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     from generator.glossary import load_glossary, with_glossary
     from generator.openness import assess_catalog
     from generator.prose import places
-    from generator.render import badge_file, render_pages, translate_page
+    from generator.render import badge_file, iter_pages, translate_page
     from generator.rule_text import expand_rules
     from generator.schema_export import schema_files
 
@@ -118,9 +118,10 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     originals = sorted(rel for rel in tree if rel.endswith(".md") and not rel.endswith(translations))
     assets = {rel: content for rel, content in tree.items() if not rel.endswith(".md")}
     prose = places(catalog)
+    catalog.forget_sources()
 
-    def refuse_clashes(generated: dict[str, str]) -> None:
-        clashes = sorted(set(generated) & set(tree))
+    def refuse_clashes(names: Iterable[str]) -> None:
+        clashes = sorted(set(names) & set(tree))
         if clashes:
             raise BuildError(f"{project.pages_dir.name}/{clashes[0]}: the generator writes a page at this path; "
                              "rename or move the hand-written page" + (f" (and {len(clashes) - 1} more)"
@@ -128,10 +129,26 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
 
     def render_language(lang: Language) -> tuple[list[str], list[str]]:
         """Render one language's pages, generated and hand-written, and write them to the docs folder;
-        returns the paths it wants there and those it wrote."""
+        returns the paths it wants there and those it wrote.
+
+        Each page is written as soon as it is rendered and then let go: held together until the
+        end, one language's pages were over 40 MB at a thousand models. The docs folder is an
+        intermediate that every build rewrites: an fsync per page (thousands at a thousand models)
+        buys no safety there. Files are still replaced atomically.
+        """
         localizer = make_localizer(project, catalog, lang.locale, default, prose)
-        pages = render_pages(catalog, assessments, project.templates_dir, localizer, trackers, url)
-        refuse_clashes(pages)
+        names: list[str] = []
+        written: list[str] = []
+
+        def put(name: str, text: str) -> None:
+            names.append(name)
+            if name not in tree and write_if_changed(project.docs_dir / name, text, durable=False):
+                written.append(name)
+
+        for name, text in iter_pages(catalog, assessments, project.templates_dir, localizer, trackers, url):
+            put(name, text)
+        # Checked once every page is known, to name them all; a clashing page was not written.
+        refuse_clashes(names)
         glossary = load_glossary(project.data_dir, lang.locale)
         for page in originals:
             name = translated_name(page, lang.locale) if not lang.default else page
@@ -145,10 +162,11 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             text = resolve(expand_figures(text, name, catalog, assessments, localizer), localizer.default)
             # Sentences that state a rule (methodology) are read from data/criteria.yml.
             text = expand_rules(text, name, catalog.criteria, project.templates_dir, localizer)
-            pages[name] = with_glossary(text, glossary) if page.startswith("lesson/") else text
-        # The docs folder is an intermediate that every build rewrites: an fsync per page (thousands
-        # at a thousand models) buys no safety there. Files are still replaced atomically.
-        return sorted(pages), write_tree(project.docs_dir, pages, durable=False)
+            names.append(name)
+            if write_if_changed(project.docs_dir / name,
+                                with_glossary(text, glossary) if page.startswith("lesson/") else text, durable=False):
+                written.append(name)
+        return sorted(names), sorted(written)
 
     generated: dict[str, str] = {"api/models.json": models_json(catalog, assessments, trackers),
                                  "api/models.csv": models_csv(catalog, assessments)}
