@@ -85,7 +85,7 @@ def page_url(from_page: str, to_page: str) -> str:
     return relative(folder(from_page) + "x", folder(to_page)) or "./"
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
+class CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled once per process: every environment of ``make_environment`` shares them (each
     language's, and each page's rule sentences), keyed as Jinja keys them, by template name and file.
     Jinja checks the source's checksum, so a template edited meanwhile (``openmodels serve``) is
@@ -108,7 +108,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             del self._code[next(iter(self._code))]
 
 
-_COMPILED = _CompiledTemplates()
+_COMPILED = CompiledTemplates()
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -238,11 +238,12 @@ class Localizer:
 
 def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
                  localizer: Localizer | None = None, trackers: Trackers | None = None,
-                 site_url: str | None = None) -> dict[str, str]:
+                 site_url: str | None = None, only: frozenset[str] | None = None) -> dict[str, str]:
     """Every generated page in one language, as a mapping of docs-relative path to Markdown text.
 
     ``trackers`` (from data/trackers/) adds what other trackers say; without it the pages say there is none.
-    ``site_url`` (mkdocs.yml's) makes the badge snippets on model pages absolute.
+    ``site_url`` (mkdocs.yml's) makes the badge snippets on model pages absolute. With ``only`` (paths in
+    the default language), just those pages are rendered; each comes out as it would in a full render.
     """
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
@@ -271,6 +272,9 @@ def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates
     pages: dict[str, str] = {}
 
     def render(template: str, path: str, **context: Any) -> None:
+        if only is not None and path not in only:
+            return
+
         def link(target: str) -> Markup:
             # Targets are built from validated ids, so the path needs no escaping. Links name the
             # original page; the i18n plugin points them at the reader's language.
