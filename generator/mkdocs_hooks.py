@@ -61,6 +61,9 @@ def _language(config) -> str:
 
 
 def on_pre_build(config) -> None:
+    if _dirty_serving():
+        # Every language's build: Material's plugin would add the last build's entries to this one's.
+        theme_internals.forget_previous_search_index(config)
     if not os.environ.get(SERVING) or _other_language_build(config):
         return
     from mkdocs import utils
@@ -95,11 +98,12 @@ def on_pre_build(config) -> None:
         return
     # A dirty build writes the pages whose Markdown is newer than their HTML; one that must write them
     # all starts, as a clean build does, from an empty folder.
-    full = full or state.site_dir != config.site_dir
+    # So is a new server's first build, one after a build that failed half-way (its pages' search
+    # entries were never merged), and any build without the i18n plugin, whose loop the merge needs.
+    full = full or state.site_dir != config.site_dir or state.building or not i18n_enabled(config)
     if full:
         utils.clean_directory(config.site_dir)
-    state.site_dir, state.full_build, state.built = config.site_dir, full, set()
-    theme_internals.forget_previous_search_index(config)
+    state.site_dir, state.full_build, state.built, state.building = config.site_dir, full, set(), True
     if i18n_enabled(config):
         # The other languages are built from on_post_build below, dirty too; the plugin's own loop
         # would build them whole.
@@ -141,6 +145,7 @@ def on_post_build(config) -> None:
     others = [locale for locale in plugin.build_languages if locale != default]
     if others:
         split_search_index(Path(config.site_dir), default, others)
+    state.building = False
 
 
 def on_env(env, config, files):
@@ -161,13 +166,28 @@ def on_env(env, config, files):
     if env.bytecode_cache is None:
         env.bytecode_cache = state.compiled
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
-    state.order[language] = [page.url for page in pages]
+    urls = [page.url for page in pages]
+    # A dirty build removes nothing: the page of a model deleted since the last build would still be served.
+    for gone in set(state.order.get(language, ())) - set(urls):
+        _remove_output(Path(config.site_dir), gone, config.use_directory_urls)
+    state.order[language] = urls
     for page in pages:
         if page.markdown is None:
             known = state.titles.get((language, page.file.src_uri))
             if known is not None:
                 page.title, page.meta = known[0], copy.deepcopy(known[1])
     return env
+
+
+def _remove_output(site_dir: Path, url: str, directory_urls: bool) -> None:
+    target = site_dir / url
+    if directory_urls and (url == "" or url.endswith("/")):
+        target = target / "index.html"
+    target.unlink(missing_ok=True)
+    try:
+        target.parent.rmdir()
+    except OSError:
+        pass
 
 
 def on_serve(server, config, builder):

@@ -83,6 +83,8 @@ class _State:
     """api/models.json's entries as last encoded (generator.api.models_json)."""
     compiled: Any = None
     """The theme's templates, compiled once for every rebuild (generator.mkdocs_hooks.on_env)."""
+    building: bool = False
+    """A MkDocs build has begun and not finished."""
     site_dir: str | None = None
     """Where the server's builds go; a new server's first build is a full one."""
 
