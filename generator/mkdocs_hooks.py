@@ -166,11 +166,13 @@ def on_env(env, config, files):
     if env.bytecode_cache is None:
         env.bytecode_cache = state.compiled
     pages = [file.page for file in files.documentation_pages() if file.page is not None]
-    urls = [page.url for page in pages]
-    # A dirty build removes nothing: the page of a model deleted since the last build would still be served.
-    for gone in set(state.order.get(language, ())) - set(urls):
-        _remove_output(Path(config.site_dir), gone, config.use_directory_urls)
-    state.order[language] = urls
+    state.order[language] = [page.url for page in pages]
+    # A dirty build removes nothing: the page and badge of a model deleted since the last build would
+    # still be served.
+    outputs = {file.dest_uri for file in files}
+    for gone in state.outputs.get(language, set()) - outputs:
+        _remove_output(Path(config.site_dir), gone)
+    state.outputs[language] = outputs
     for page in pages:
         if page.markdown is None:
             known = state.titles.get((language, page.file.src_uri))
@@ -179,10 +181,8 @@ def on_env(env, config, files):
     return env
 
 
-def _remove_output(site_dir: Path, url: str, directory_urls: bool) -> None:
-    target = site_dir / url
-    if directory_urls and (url == "" or url.endswith("/")):
-        target = target / "index.html"
+def _remove_output(site_dir: Path, dest_uri: str) -> None:
+    target = site_dir / dest_uri
     target.unlink(missing_ok=True)
     try:
         target.parent.rmdir()

@@ -75,6 +75,8 @@ class _State:
     """Per page URL, that page's entries of the search index, as its last build made them."""
     order: dict[str, list[str]] = field(default_factory=dict)
     """Per language, its pages' URLs in the order MkDocs builds them."""
+    outputs: dict[str, set[str]] = field(default_factory=dict)
+    """Per language, the files its build writes into the site, by path in the site."""
     built: set[str] = field(default_factory=set)
     """URLs of the pages the current MkDocs build wrote."""
     full_build: bool = True
