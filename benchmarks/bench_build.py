@@ -15,7 +15,10 @@ and measures, each command in its own process as a user would run it:
   and peak memory, and the ratio of the two;
 - ``openmodels build`` again with nothing changed, and after changing one model file: seconds and
   the number of files written under ``site/``;
-- the built site's size and number of HTML pages.
+- the built site's size and number of HTML pages;
+- ``openmodels serve`` on a free port: seconds until the first page is served, then from saving one
+  model file (its note changed) until an HTTP fetch of that model's page shows the change, in each
+  language (``serve_one_change_<lang>_s``; ``serve_one_change_s`` is the slower), polled every 50 ms.
 
 Every command's CPU time (user + system, its child processes included) is reported beside its wall
 time: on a shared machine the wall times grow with everyone else's load, the CPU times much less.
@@ -33,11 +36,14 @@ import argparse
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import yaml
@@ -228,6 +234,69 @@ def measure(models: int, langs: list[str], workdir: Path) -> dict:
     figures["site_mb"] = round(sum(p.stat().st_size for p in files) / 1e6, 1)
     figures["site_files"] = len(files)
     figures["html_pages"] = sum(1 for p in files if p.suffix == ".html")
+
+    figures.update(measure_serve(root, added[len(added) // 3], only, langs))
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _page(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 - loopback only
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def measure_serve(root: Path, model_file: Path, only: list[str], langs: list[str]) -> dict:
+    """``openmodels serve``: seconds to the first build, then from saving one model file (its note
+    changed) until the model's page shows the change, in each language (polled every 50 ms)."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    model_id = yaml.safe_load(model_file.read_text())["id"]
+    page = "models/" + model_id.replace("/", "__") + "/"
+    default = languages(root / "mkdocs.yml")[0].locale
+    urls = {lang: base + ("" if lang == default or only else f"{lang}/") + page for lang in langs}
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}", *only],
+                               cwd=root, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    log: list[bytes] = []
+    reader = threading.Thread(target=lambda: log.extend(process.stderr), daemon=True)
+    reader.start()
+    figures: dict = {}
+    try:
+        while _page(urls[langs[0]]) is None:
+            if process.poll() is not None:
+                raise SystemExit("openmodels serve ended:\n" + b"".join(log).decode(errors="replace"))
+            time.sleep(0.05)
+        figures["serve_first_build_s"] = time.perf_counter() - start
+        marker = f"Saved while serving, {time.time():.0f}."
+        text = model_file.read_text()
+        changed = text.replace("Synthetic entry for the benchmark.", marker, 1)
+        assert changed != text
+        written = time.perf_counter()
+        model_file.write_text(changed)
+        waiting = dict(urls)
+        while waiting:
+            for lang, url in list(waiting.items()):
+                shown = _page(url)
+                if shown is not None and marker in shown:
+                    figures[f"serve_one_change_{lang}_s"] = time.perf_counter() - written
+                    del waiting[lang]
+            if time.perf_counter() - written > 600:
+                raise SystemExit(f"openmodels serve did not show the change in {', '.join(waiting)} in 10 minutes")
+            time.sleep(0.05)
+        figures["serve_one_change_s"] = max(figures[f"serve_one_change_{lang}_s"] for lang in langs)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=60)
+        reader.join(timeout=60)
     return figures
 
 
@@ -259,6 +328,8 @@ LABELS = [
     ("site_mb", "site size", "MB"),
     ("site_files", "site files", ""),
     ("html_pages", "HTML pages", ""),
+    ("serve_first_build_s", "openmodels serve: until the first page is served", "s"),
+    ("serve_one_change_s", "  one model file saved: until every language shows it", "s"),
 ]
 
 
@@ -281,6 +352,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{figures['models']} synthetic models added, languages {','.join(langs)}, {figures['cpus']} CPUs")
     for key, label, unit in LABELS:
         print(f"{label:<50} {figures[key]:>10} {unit}")
+    for lang in langs:
+        print(f"{'    the page in ' + lang:<50} {figures[f'serve_one_change_{lang}_s']:>10} s")
 
 
 if __name__ == "__main__":

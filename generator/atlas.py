@@ -4,7 +4,7 @@ model pages draw. The drawing itself is ``generator.charts``; the words come fro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from markupsafe import Markup
@@ -114,6 +114,8 @@ def badge_text(model: Model, assessment: Assessment) -> tuple[str, str, str]:
     return "open models", value, title
 
 
-def badges(catalog: Catalog, assessments: dict[str, Assessment], badge_file: Callable[[str], str]) -> dict[str, str]:
-    """Every model's badge, by docs path."""
-    return {badge_file(m.id): charts.badge(*badge_text(m, assessments[m.id])) for m in catalog.models.values()}
+def badges(catalog: Catalog, assessments: dict[str, Assessment], badge_file: Callable[[str], str],
+           only: Iterable[str] | None = None) -> dict[str, str]:
+    """Every model's badge (or those of the models ``only`` names, when they are in the catalog), by docs path."""
+    models = catalog.models.values() if only is None else [catalog.models[i] for i in only if i in catalog.models]
+    return {badge_file(m.id): charts.badge(*badge_text(m, assessments[m.id])) for m in models}

@@ -110,20 +110,29 @@ def _build_other_languages(config: Any, plugin: Any, site_dir: Path) -> list[dic
     """The plugin's loop over the other languages (its on_post_build), run into ``site_dir``;
     returns their search entries."""
     from mkdocs import utils
-    from mkdocs.commands.build import build
 
     from generator import theme_internals
 
     config.site_dir = str(site_dir)
-    plugin.building = True
-    # As the plugin does: later languages add to the site instead of emptying it first.
+    # As the plugin does: later languages add to the site instead of emptying it first. (This process
+    # is a child that ends with the build.)
     utils.clean_directory = lambda folder: folder
+    build_other_languages(config, plugin)
+    return theme_internals.i18n_search_entries(plugin)
+
+
+def build_other_languages(config: Any, plugin: Any, dirty: bool = False) -> None:
+    """After the default language's build: the plugin's loop over the other languages, here. ``dirty``
+    builds only the pages whose Markdown is newer than their HTML (MkDocs' dirty build, which never
+    empties the site folder)."""
+    from mkdocs.commands.build import build
+
+    plugin.building = True
     for locale in plugin.build_languages:
         if locale == plugin.current_language:
             continue
         plugin.current_language = locale
-        build(config)
-    return theme_internals.i18n_search_entries(plugin)
+        build(config, dirty=dirty)
 
 
 def join(config: Any) -> None:

@@ -129,11 +129,23 @@ def validate_as(doc: Document, cls: type[M], problems: list[Problem], prefix: tu
                                     "" if prefix else "write one 'key: value' per line; `openmodels new` drafts "
                                                       "a model entry"))
         return None
+    key = (doc.display, cls, prefix)
+    if validated is not None and key in validated and validated[key][0] is doc:
+        return validated[key][1]
     try:
-        return cls.model_validate(data)
+        value = cls.model_validate(data)
     except ValidationError as exc:
         problems.extend(problems_from(doc, exc, prefix, cls))
         return None
+    if validated is not None:
+        validated[key] = (doc, value)
+    return value
+
+
+validated: dict[tuple[str, type, tuple], tuple[Document, Any]] | None = None
+"""Where ``validate_as`` keeps what it made of each document, in a process that reads the same catalog
+again and again (``openmodels serve``, with generator.source's ``parsed``, which hands back the same
+Document for an unchanged file); None (the default) validates every time. The schema's objects are frozen."""
 
 
 _FREE_TEXT = {"name", "note", "title", "summary", "organisation", "key_facts", "label", "description"}

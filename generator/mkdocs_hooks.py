@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from generator import language_builds
+from generator import language_builds, theme_internals
 from generator.theme_internals import (
     CONTENT_START,
     i18n_builder,
@@ -32,37 +32,173 @@ _last_report: dict[str, str] = {}
 
 log = logging.getLogger("mkdocs.plugins.openmodels")
 # MkDocs reloads this module on every rebuild but calls on_startup only once, so the fact that
-# we are serving lives in the environment of the process.
+# we are serving lives in the environment of the process, and what one rebuild leaves the next in
+# generator.preview.
 SERVING = "OPENMODELS_SERVING"
+DIRTY = "OPENMODELS_SERVING_DIRTY"
+"""Set when the server rebuilds only the pages whose Markdown changed (``openmodels serve``)."""
 
 
 def on_startup(command: str, dirty: bool) -> None:
     if command == "serve":
         os.environ[SERVING] = "1"
+        if dirty:
+            os.environ[DIRTY] = "1"
+        else:
+            os.environ.pop(DIRTY, None)
+
+
+def _dirty_serving() -> bool:
+    return bool(os.environ.get(SERVING) and os.environ.get(DIRTY))
+
+
+def _other_language_build(config) -> bool:
+    """Within one rebuild, the i18n plugin's (or our) build of a language after the default one."""
+    return i18n_enabled(config) and not i18n_builder(config).is_default_language_build
+
+
+def _language(config) -> str:
+    return i18n_builder(config).current_language if i18n_enabled(config) else ""
 
 
 def on_pre_build(config) -> None:
-    if not os.environ.get(SERVING):
+    if _dirty_serving():
+        # Every language's build: Material's plugin would add the last build's entries to this one's.
+        theme_internals.forget_previous_search_index(config)
+    if not os.environ.get(SERVING) or _other_language_build(config):
         return
-    from generator.errors import CatalogError
-    from generator.site import Project, render_docs
+    from mkdocs import utils
 
+    from generator import preview
+    from generator.errors import CatalogError
+    from generator.site import Project
+
+    state = preview.state
     try:
-        _, written = render_docs(Project(Path(config.config_file_path).parent), os.environ.get("DOCS_LANG") or None)
+        outcome = preview.render(Project(Path(config.config_file_path).parent), os.environ.get("DOCS_LANG") or None)
     except CatalogError as exc:
         # Keep serving the last good pages and show the contributor what to fix. This goes to
         # stderr, not to MkDocs' log: a logged error would abort the strict build and stall the
-        # server. The i18n plugin builds once per language, so say it once per change.
+        # server. Said once per change.
         report = "\n".join(str(problem) for problem in exc.problems)
-        if report != _last_report.get("text"):
+        if report != state.report:
             print(f"openmodels: the catalog has problems; serving the last good pages\n{report}",
                   file=sys.stderr, flush=True)
         _last_report["text"] = report
         _last_report["count"] = str(len(exc.problems))
+        # Every page shows the banner, so every page is built again when it appears, changes or goes.
+        full = report != state.report
+        state.report = report
+    else:
+        _last_report["text"] = ""
+        full = outcome.full or bool(state.report)
+        state.report = ""
+        if outcome.written:
+            log.info("openmodels: re-rendered %d page(s)", len(outcome.written))
+    if not _dirty_serving():
         return
-    _last_report["text"] = ""
-    if written:
-        log.info("openmodels: re-rendered %d page(s)", len(written))
+    # A dirty build writes the pages whose Markdown is newer than their HTML; one that must write them
+    # all starts, as a clean build does, from an empty folder.
+    # So is a new server's first build, one after a build that failed half-way (its pages' search
+    # entries were never merged), and any build without the i18n plugin, whose loop the merge needs.
+    full = full or state.site_dir != config.site_dir or state.building or not i18n_enabled(config)
+    if full:
+        utils.clean_directory(config.site_dir)
+    state.site_dir, state.full_build, state.built, state.building = config.site_dir, full, set(), True
+    if i18n_enabled(config):
+        # The other languages are built from on_post_build below, dirty too; the plugin's own loop
+        # would build them whole.
+        i18n_builder(config).building = True
+
+
+@event_priority(-200)  # after the i18n plugin's on_post_build, which has taken this language's search entries
+def on_post_build(config) -> None:
+    """Under ``openmodels serve``, after the default language's dirty build: build the other languages
+    the same way, and write a search index of every page, the rebuilt pages' entries merged into the
+    last full index."""
+    if not _dirty_serving() or _other_language_build(config):
+        return
+    from generator import preview
+    from generator.search import split_search_index
+
+    state = preview.state
+    if not i18n_enabled(config):
+        return
+    plugin = i18n_builder(config)
+    default = plugin.current_language
+    language_builds.build_other_languages(config, plugin, dirty=True)
+    entries = theme_internals.i18n_search_entries(plugin)
+    fresh: dict[str, list[dict]] = {}
+    for entry in entries:
+        fresh.setdefault(entry["location"].partition("#")[0], []).append(entry)
+    if state.full_build:
+        state.search = fresh
+    else:
+        for url in state.built:
+            state.search[url] = fresh.get(url, [])
+    urls = [url for locale in plugin.build_languages for url in state.order.get(locale, [])]
+    state.search = {url: state.search[url] for url in urls if url in state.search}
+    entries[:] = [entry for url in urls for entry in state.search.get(url, ())]
+    plugin.current_language = plugin.build_languages[-1]
+    theme_internals.forget_previous_search_index(config)
+    theme_internals.i18n_write_search_index(plugin, config)
+    plugin.building = False
+    others = [locale for locale in plugin.build_languages if locale != default]
+    if others:
+        split_search_index(Path(config.site_dir), default, others)
+    state.building = False
+
+
+def on_env(env, config, files):
+    """Under ``openmodels serve``: give the pages a dirty build did not read the titles (and front matter)
+    they had when last read, for the menus of the pages it does build; and note the order of the pages,
+    which is that of their search entries."""
+    if not _dirty_serving():
+        return env
+    from generator import preview
+
+    state, language = preview.state, _language(config)
+    # MkDocs makes the theme's environment anew for every build, and compiling Material's templates
+    # took a third of a second of each; Jinja checks each template's source against what it compiled.
+    if state.compiled is None:
+        from generator.render import CompiledTemplates
+
+        state.compiled = CompiledTemplates()
+    if env.bytecode_cache is None:
+        env.bytecode_cache = state.compiled
+    pages = [file.page for file in files.documentation_pages() if file.page is not None]
+    state.order[language] = [page.url for page in pages]
+    # A dirty build removes nothing: the page and badge of a model deleted since the last build would
+    # still be served.
+    outputs = {file.dest_uri for file in files}
+    for gone in state.outputs.get(language, set()) - outputs:
+        _remove_output(Path(config.site_dir), gone)
+    state.outputs[language] = outputs
+    for page in pages:
+        if page.markdown is None:
+            known = state.titles.get((language, page.file.src_uri))
+            if known is not None:
+                page.title, page.meta = known[0], copy.deepcopy(known[1])
+    return env
+
+
+def _remove_output(site_dir: Path, dest_uri: str) -> None:
+    target = site_dir / dest_uri
+    target.unlink(missing_ok=True)
+    try:
+        target.parent.rmdir()
+    except OSError:
+        pass
+
+
+def on_serve(server, config, builder):
+    """The docs folder is written by the rebuild itself (on_pre_build): watching it as MkDocs does would
+    start a second rebuild after every one. What it is made from (mkdocs.yml's watch) is watched."""
+    try:
+        server.unwatch(config.docs_dir)
+    except KeyError:
+        pass
+    return server
 
 
 MAX_SHOWN = 40
@@ -131,8 +267,15 @@ def on_nav(nav, config, files):
 def on_page_content(html: str, page, config, files) -> str:
     """Let go of the page's Markdown once it is HTML: MkDocs keeps every page's source alive until the
     build ends, which at a thousand models is tens of megabytes nothing reads again. (Empty, not
-    None: MkDocs takes None for a page not read yet, which has no title.)"""
+    None: MkDocs takes None for a page not read yet, which has no title.)
+
+    Under ``openmodels serve`` the page's title and front matter are remembered for the next rebuilds,
+    which do not read the pages that have not changed (on_env)."""
     page.markdown = ""
+    if _dirty_serving():
+        from generator import preview
+
+        preview.state.titles[(_language(config), page.file.src_uri)] = (page.title, copy.deepcopy(page.meta))
     return html
 
 
@@ -173,6 +316,10 @@ def on_page_context(context, page, config, nav):
             if translation is not None:
                 alternate["link"] = translation.url
     context["om_search_locale"] = search_locale(context, config)
+    if _dirty_serving():
+        from generator import preview
+
+        preview.state.built.add(page.url)
     return context
 
 

@@ -126,10 +126,24 @@ def places(catalog: Catalog) -> list[Place]:
     for family_id, family in catalog.families.items():
         add(file_name(catalog.documents["family:" + family_id].path), family)
     for model_id, model in catalog.models.items():
-        add(file_name(catalog.documents[model_id].path), model)
+        file = file_name(catalog.documents[model_id].path)
+        known = walked.get(file) if walked is not None else None
+        if known is not None and known[0] is model:
+            found.extend(known[1])
+            continue
+        start = len(found)
+        add(file, model)
+        if walked is not None:
+            walked[file] = (model, found[start:])
     for verdict in catalog.verdicts:
         add(file_name(trackers_dir(catalog.root) / VERDICTS_FILE), verdict, "verdicts.")
     return found
+
+
+walked: dict[str, tuple[BaseModel, list[Place]]] | None = None
+"""Per model file, the model last walked and its places, in a process that loads the same catalog again and
+again (``openmodels serve``, where generator.messages hands back the same frozen model for an unchanged
+file); None (the default) walks every model every time."""
 
 
 def template(found: list[Place]) -> MessageCatalog:

@@ -86,7 +86,7 @@ def page_url(from_page: str, to_page: str) -> str:
     return relative(folder(from_page) + "x", folder(to_page)) or "./"
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
+class CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled once per process: every environment of ``make_environment`` shares them (each
     language's, and each page's rule sentences), keyed as Jinja keys them, by template name and file.
     Jinja checks the source's checksum, so a template edited meanwhile (``openmodels serve``) is
@@ -109,7 +109,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
             del self._code[next(iter(self._code))]
 
 
-_COMPILED = _CompiledTemplates()
+_COMPILED = CompiledTemplates()
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
@@ -239,21 +239,22 @@ class Localizer:
 
 def render_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
                  localizer: Localizer | None = None, trackers: Trackers | None = None,
-                 site_url: str | None = None) -> dict[str, str]:
+                 site_url: str | None = None, only: frozenset[str] | None = None) -> dict[str, str]:
     """Every generated page in one language, as a mapping of docs-relative path to Markdown text
     (``iter_pages`` all at once)."""
-    return dict(iter_pages(catalog, assessments, templates_dir, localizer, trackers, site_url))
+    return dict(iter_pages(catalog, assessments, templates_dir, localizer, trackers, site_url, only))
 
 
 def iter_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_dir: Path,
                localizer: Localizer | None = None, trackers: Trackers | None = None,
-               site_url: str | None = None) -> Iterator[tuple[str, str]]:
+               site_url: str | None = None, only: frozenset[str] | None = None) -> Iterator[tuple[str, str]]:
     """Every generated page in one language, one (docs-relative path, Markdown text) at a time.
 
     One at a time so that a build can write each page and let it go: a language's pages held
     together were over 40 MB at a thousand models, in each language's process.
     ``trackers`` (from data/trackers/) adds what other trackers say; without it the pages say there is none.
-    ``site_url`` (mkdocs.yml's) makes the badge snippets on model pages absolute.
+    ``site_url`` (mkdocs.yml's) makes the badge snippets on model pages absolute. With ``only`` (paths in
+    the default language), just those pages are rendered; each comes out as it would in a full render.
     """
     loc = localizer or Localizer("en", "en")
     env = make_environment(templates_dir)
@@ -279,6 +280,9 @@ def iter_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_d
                                  for level in criteria.levels},
         "trackers": trackers if trackers is not None and trackers.mapping is not None else None,
     }
+    def wanted(path: str) -> bool:
+        return only is None or path in only
+
     def render(template: str, path: str, **context: Any) -> tuple[str, str]:
         def link(target: str) -> Markup:
             # Targets are built from validated ids, so the path needs no escaping. Links name the
@@ -306,27 +310,37 @@ def iter_pages(catalog: Catalog, assessments: dict[str, Assessment], templates_d
         scores = [a.score for a in members if a.score is not None]
         rows.append({"family": family, "models": len(members), "best": max(scores) if scores else None,
                      "meeting": sum(a.lesson_criteria for a in members)})
-    yield render("families.md.j2", "families/index.md", rows=rows)
+    if wanted("families/index.md"):
+        yield render("families.md.j2", "families/index.md", rows=rows)
     ranked = sorted(catalog.models.values(), key=lambda m: (-(assessments[m.id].score or 0), m.name.lower()))
-    yield render("all-models.md.j2", "families/all-models.md", ranked=ranked)
+    if wanted("families/all-models.md"):
+        yield render("all-models.md.j2", "families/all-models.md", ranked=ranked)
     # Explore lists the families in the order of the families page, each base before its fine-tunes.
-    yield render("explore.md.j2", "explore.md", models=[m for f in families for m in catalog.family_models(f.id)])
-    yield render("compare.md.j2", "compare.md", criteria_labels=criteria_labels(criteria, loc))
+    if wanted("explore.md"):
+        yield render("explore.md.j2", "explore.md", models=[m for f in families for m in catalog.family_models(f.id)])
+    if wanted("compare.md"):
+        yield render("compare.md.j2", "compare.md", criteria_labels=criteria_labels(criteria, loc))
     for family in families:
         models = catalog.family_models(family.id)
-        yield render("family.md.j2", family_page(family.id), family=family, models=models)
+        if wanted(family_page(family.id)):
+            yield render("family.md.j2", family_page(family.id), family=family, models=models)
     derived: dict[str, list[Any]] = {}  # one pass, not one per model: a thousand models made it quadratic
     for m in sorted(catalog.models.values(), key=lambda m: m.id):
         derived.setdefault(m.base_model or "", []).append(m)
     for model in catalog.models.values():
-        yield render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
-                     license=catalog.license_of(model), assessment=assessments[model.id],
-                     children=derived.get(model.id, []))
-    yield render("charts.md.j2", "charts.md", families=families)
-    yield render("trackers.md.j2", "trackers.md", **tracker_pages(catalog, common["trackers"]))
-    yield render("criteria.md.j2", "reference/criteria.md")
-    yield render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
-                 csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
+        if wanted(model_page(model.id)):
+            yield render("model.md.j2", model_page(model.id), model=model, family=catalog.families[model.family],
+                         license=catalog.license_of(model), assessment=assessments[model.id],
+                         children=derived.get(model.id, []))
+    if wanted("charts.md"):
+        yield render("charts.md.j2", "charts.md", families=families)
+    if wanted("trackers.md"):
+        yield render("trackers.md.j2", "trackers.md", **tracker_pages(catalog, common["trackers"]))
+    if wanted("reference/criteria.md"):
+        yield render("criteria.md.j2", "reference/criteria.md")
+    if wanted("reference/data-format.md"):
+        yield render("data-format.md.j2", "reference/data-format.md", schema_docs=describe_schema(),
+                     csv_columns=CSV_COLUMNS, level_suffix=LEVEL_SUFFIX)
 
 
 def criteria_labels(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]:

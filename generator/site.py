@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import language_builds
 from generator.digest import Recorded, inputs_digest, record, recorded
@@ -83,6 +83,21 @@ class Project:
         raise OpenModelsError(f"no Open Models project (mkdocs.yml beside data/) in {here} or above")
 
 
+@dataclass(frozen=True)
+class Subset:
+    """Part of the generated pages, for ``serve`` after an edit (generator.preview): everything else in the
+    docs folder is known to be what a full render would write there."""
+
+    pages: frozenset[str]
+    """The generated pages to render, by their path in the default language."""
+    badges: frozenset[str]
+    """The models whose badge to write."""
+    removed: frozenset[str]
+    """Generated pages (default-language paths) and badges of models that are gone, to delete."""
+    table: bool = True
+    """Whether api/models.csv may have changed (it holds no notes or evidence)."""
+
+
 def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, list[str]]:
     """Validate the catalog and bring the docs folder up to date; returns the catalog and files written.
 
@@ -90,22 +105,30 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
     one): generated pages are rendered in each language, hand-written ones are taken from their
     translation, marked when it is stale, or shown in English with a notice when there is none.
     """
+    from generator.catalog import load_catalog
+    from generator.openness import assess_catalog
+
+    catalog = load_catalog(project.data_dir)
+    assessments = assess_catalog(catalog)
+    trackers = load_trackers(project.data_dir, catalog)
+    return catalog, write_docs(project, only, catalog, assessments, trackers)
+
+
+def write_docs(project: Project, only: str | None, catalog: Catalog, assessments: dict, trackers: Any,
+               subset: Subset | None = None, encoded: dict | None = None) -> list[str]:
+    """Render the pages of a loaded catalog into the docs folder (all of them, or ``subset``); returns
+    the files written. ``encoded``: see generator.api.models_json."""
     # Imported here, not above: a build with nothing changed stops before rendering, and should not
     # pay half a second for importing the schema (pydantic) and the templates (Jinja).
     from generator.api import models_csv, models_json
     from generator.atlas import badges
-    from generator.catalog import load_catalog
     from generator.figures import expand_figures
     from generator.glossary import load_glossary, with_glossary
-    from generator.openness import assess_catalog
     from generator.prose import places
     from generator.render import badge_file, iter_pages, translate_page
     from generator.rule_text import expand_rules
     from generator.schema_export import schema_files
 
-    catalog = load_catalog(project.data_dir)
-    assessments = assess_catalog(catalog)
-    trackers = load_trackers(project.data_dir, catalog)
     every = languages(project.config_file)
     langs = [lang for lang in every if lang.default or only in (None, lang.locale)]
     default = langs[0].locale
@@ -145,7 +168,8 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
             if name not in tree and write_if_changed(project.docs_dir / name, text, durable=False):
                 written.append(name)
 
-        for name, text in iter_pages(catalog, assessments, project.templates_dir, localizer, trackers, url):
+        for name, text in iter_pages(catalog, assessments, project.templates_dir, localizer, trackers, url,
+                                     None if subset is None else subset.pages):
             put(name, text)
         # Checked once every page is known, to name them all; a clashing page was not written.
         refuse_clashes(names)
@@ -168,11 +192,16 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
                 written.append(name)
         return sorted(names), sorted(written)
 
-    generated: dict[str, str] = {"api/models.json": models_json(catalog, assessments, trackers),
-                                 "api/models.csv": models_csv(catalog, assessments)}
-    generated.update(badges(catalog, assessments, badge_file))
-    for name, text in schema_files(catalog.criteria.keys).items():
-        generated[f"schema/{name}"] = text
+    generated: dict[str, str] = {"api/models.json": models_json(catalog, assessments, trackers, encoded)}
+    if subset is None or subset.table:
+        generated["api/models.csv"] = models_csv(catalog, assessments)
+    if subset is None:
+        generated.update(badges(catalog, assessments, badge_file))
+        # The schema follows from criteria.yml alone, which a subset never follows.
+        for name, text in schema_files(catalog.criteria.keys).items():
+            generated[f"schema/{name}"] = text
+    else:
+        generated.update(badges(catalog, assessments, badge_file, subset.badges))
     refuse_clashes(generated)
     # Each language renders and writes its own pages on a core of its own: the languages share
     # nothing they change and write different files, and no language's pages pass between processes.
@@ -181,9 +210,16 @@ def render_docs(project: Project, only: str | None = None) -> tuple[Catalog, lis
         wanted.update(names)
         written.extend(wrote)
     written.extend(write_tree(project.docs_dir, {**assets, **generated}, durable=False))
-    prune_tree(project.docs_dir, wanted)
+    if subset is None:
+        prune_tree(project.docs_dir, wanted)
+    else:
+        # Only what the subset names can have gone; walking the whole folder would cost more than the render.
+        for gone in subset.removed:
+            for lang in langs:
+                (project.docs_dir / (gone if lang.default or gone.endswith(".svg")
+                                     else translated_name(gone, lang.locale))).unlink(missing_ok=True)
     written.sort()
-    return catalog, written
+    return written
 
 
 def make_localizer(project: Project, catalog: Catalog, locale: str, default: str,
@@ -351,18 +387,37 @@ def _mkdocs_environment(only: str | None) -> Iterator[None]:
 def serve(project: Project, dev_addr: str, only: str | None = None) -> None:
     """Render the pages, then run MkDocs' dev server on ``dev_addr`` until it is stopped.
 
-    The server re-renders before each rebuild (generator/mkdocs_hooks.py). With ``only``, just that
-    language is served. Raises CatalogError when the catalog is invalid at the start, BuildError when
+    The server re-renders before each rebuild (generator/mkdocs_hooks.py): after an edit of model files,
+    only the pages that show those models (generator.preview), and MkDocs rebuilds only the pages whose
+    Markdown changed (its dirty build); any other edit renders and builds everything. With ``only``, just
+    that language is served. Raises CatalogError when the catalog is invalid at the start, BuildError when
     the server cannot start (the address is taken, MkDocs rejects the config).
     """
-    render_docs(project, only)
+    from generator import preview
+
+    preview.forget()
+    preview.render(project, only)
     from mkdocs.commands.serve import serve as mkdocs_serve
     from mkdocs.exceptions import MkDocsException
 
     # MkDocs' own command line sets up its log output; called as a library, we do.
     logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    # MkDocs warns that a dirty build's menus may be wrong, and the strict build stops at any warning;
+    # the hooks give the pages a dirty build does not read their titles, and build everything when a
+    # title may have changed.
+    quiet = _DirtyWarning()
+    builder_log = logging.getLogger("mkdocs.commands.build")
+    builder_log.addFilter(quiet)
     try:
         with _mkdocs_environment(only):
-            mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True)
+            mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, livereload=True,
+                         build_type="dirty")
     except (MkDocsException, OSError) as exc:
         raise BuildError(f"could not serve the site on {dev_addr}: {exc}") from None
+    finally:
+        builder_log.removeFilter(quiet)
+
+
+class _DirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")

@@ -318,6 +318,17 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
         raise YamlProblem(Problem(display, line, col, "", "file is not valid UTF-8",
                                   "save the file with UTF-8 encoding")) from None
     text = text.removeprefix("\ufeff")
+    key = (str(path), display)
+    if parsed is not None and key in parsed and parsed[key][0] == raw:
+        return parsed[key][1]
     doc = parse_yaml(text, display)
     doc.path = path
+    if parsed is not None:
+        parsed[key] = (raw, doc)
     return doc
+
+
+parsed: dict[tuple[str, str], tuple[bytes, Document]] | None = None
+"""Where ``read_yaml`` keeps what it parsed, by file, for a process that reads the same catalog again and
+again (``openmodels serve``, generator.preview); None (the default) parses every time. A file parses to
+the same Document for the same bytes, and nothing changes a Document once it is made."""

@@ -35,6 +35,9 @@ the plugin's languages loop: ``building``,    i18n         generator/language_bu
 ``reconfigure_search_duplicates``
 (``i18n_builder``, ``i18n_search_entries``,
 ``i18n_write_search_index``)
+the search plugin's ``search_index_prev``,    Material's   ``serve`` rebuilds only changed pages and
+which it merges a dirty build's entries into  search       merges their entries itself (test_serve:
+(``forget_previous_search_index``)                         the index stays whole)
 ============================================  ===========  ============================================
 """
 
@@ -168,6 +171,22 @@ def deduplicate(entries: list[dict], languages: list[str], own: Any) -> None:
                              and x["text"] == e["text"], others):
             entries.remove(repeat)
             others.remove(repeat)
+
+
+def forget_previous_search_index(config: Any) -> None:
+    """Stop Material's search plugin from merging the next index it writes into the one it wrote last.
+
+    In a dirty build (``openmodels serve``) the plugin keeps its last index (``search_index_prev``) and
+    merges the new entries into it assuming they are those of one page; the preview merges the entries of
+    every page it rebuilt itself (generator.mkdocs_hooks) and hands the plugin the whole index."""
+    for name in ("search", "material/search"):
+        plugin = config.plugins.get(name)
+        if plugin is None:
+            continue
+        if not hasattr(plugin, "search_index_prev"):
+            raise _gone("Material's search plugin's search_index_prev", "the preview's search index after a rebuild "
+                        "of some pages")
+        plugin.search_index_prev = None
 
 
 def without_alternate_links(html: str) -> str:

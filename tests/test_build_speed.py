@@ -61,6 +61,8 @@ def test_benchmark_runs_at_small_n(tmp_path):
     assert figures["build_unchanged_files_written"] == 0
     assert figures["build_one_change_files_written"] > 0
     assert figures["html_pages"] > 50 and figures["site_mb"] > 0
+    assert figures["serve_first_build_s"] > 0
+    assert 0 < figures["serve_one_change_en_s"] == figures["serve_one_change_s"]
 
 
 def _every_yaml_file() -> list[Path]:

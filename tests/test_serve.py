@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -82,6 +83,54 @@ def test_serve_rerenders_on_data_and_template_changes(project: Path):
         process.wait(timeout=30)
         reader.join(timeout=30)
     assert any("olmo.yml:2:1: (file): YAML syntax" in line for line in err), "the terminal was not told"
+
+
+def _locations(index: Path) -> list[str]:
+    """The places the search index finds, each once (a full build's index holds no place twice)."""
+    places = [doc["location"] for doc in json.loads(index.read_text(encoding="utf-8"))["docs"]]
+    assert len(places) == len(set(places)), "a place is in the search index twice"
+    return sorted(places)
+
+
+def test_serve_after_a_model_edit_rebuilds_the_pages_that_show_it_and_no_other(project: Path, tmp_path: Path):
+    """The edited model's page in both languages and its family's page show the edit; another model's
+    page is left as it was; the search index still holds every page of both languages (issue 16)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    # MkDocs' dev server builds into a new folder under the temporary directory: this test's own.
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}, start_new_session=True)
+    try:
+        assert wait_for(lambda: "OLMo" in fetch(base + "families/olmo/")), "server did not come up"
+        site, = tmp.glob("mkdocs_*")
+        other = site / "models" / "EleutherAI__pythia-1.4b" / "index.html"
+        other_sv = site / "sv" / "models" / "EleutherAI__pythia-1.4b" / "index.html"
+        untouched = {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in (other, other_sv)}
+        en_index, sv_index = site / "search" / "search_index.json", site / "sv" / "search" / "search_index.json"
+        assert wait_for(lambda: en_index.is_file() and sv_index.is_file()), "no search index per language"
+        locations = _locations(en_index), _locations(sv_index)
+        assert "models/allenai__OLMo-7B/" in locations[0] and "models/EleutherAI__pythia-1.4b/" in locations[0]
+        assert "sv/models/allenai__OLMo-7B/" in locations[1]
+
+        model = project / "data" / "models" / "olmo" / "allenai__OLMo-7B.yml"
+        text = model.read_text(encoding="utf-8")
+        marker = "Edited while serving, for the test."
+        edited = re.sub(r"^    note: .*$", f"    note: {marker}", text, count=1, flags=re.M)
+        assert edited != text
+        model.write_text(edited, encoding="utf-8")
+        for page in ("models/allenai__OLMo-7B/", "sv/models/allenai__OLMo-7B/", "families/olmo/"):
+            assert wait_for(lambda page=page: marker in fetch(base + page)), f"{page} does not show the edit"
+        assert {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in untouched} == untouched
+        assert (_locations(en_index), _locations(sv_index)) == locations
+        docs = json.loads(en_index.read_text(encoding="utf-8"))["docs"]
+        assert any(marker in doc["text"] for doc in docs if doc["location"].startswith("models/allenai__OLMo-7B/"))
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 def test_serve_on_a_taken_address_is_a_message_not_a_traceback(project: Path):
