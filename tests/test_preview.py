@@ -67,7 +67,7 @@ def test_an_incremental_render_is_a_full_one_byte_for_byte(two_families: Path):
 
     # A note: the model's page, its family's, the trackers page; nothing else needs it.
     edit(lambda: _set(base, r"note: Synthetic note for training_data\.", "note: A note edited while serving."),
-         expect=("models/demo-org__Base-1B.md", "models/demo-org__Base-1B.sv.md", "families/demo.md"))
+         expect=("models/demo-org__Base-1B.md", "models/demo-org__Base-1B.sv.md"))  # the family page shows no notes
     # A level: the score moves on the pages of the models derived from it, and on every list.
     edit(lambda: _set(base, r"level: open", "level: partial"),
          expect=("models/demo-org__Chat-1B.md", "explore.md", "families/all-models.sv.md"))

@@ -122,7 +122,7 @@ def test_serve_after_a_model_edit_rebuilds_the_pages_that_show_it_and_no_other(p
         edited = re.sub(r"^    note: .*$", f"    note: {marker}", text, count=1, flags=re.M)
         assert edited != text
         model.write_text(edited, encoding="utf-8")
-        for page in ("models/allenai__OLMo-7B/", "sv/models/allenai__OLMo-7B/", "families/olmo/"):
+        for page in ("models/allenai__OLMo-7B/", "sv/models/allenai__OLMo-7B/"):  # (family pages show no notes)
             assert wait_for(lambda page=page: marker in fetch(base + page)), f"{page} does not show the edit"
         assert {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in untouched} == untouched
         assert (_locations(en_index), _locations(sv_index)) == locations
