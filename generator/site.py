@@ -165,14 +165,17 @@ def write_docs(project: Project, only: str | None, catalog: Catalog, assessments
 
         def put(name: str, text: str) -> None:
             names.append(name)
-            if name not in tree and write_if_changed(project.docs_dir / name, text, durable=False):
+            if write_if_changed(project.docs_dir / name, text, durable=False):
                 written.append(name)
 
+        generated_names: list[str] = []
         for name, text in iter_pages(catalog, assessments, project.templates_dir, localizer, trackers, url,
                                      None if subset is None else subset.pages):
-            put(name, text)
+            generated_names.append(name)
+            if name not in tree:
+                put(name, text)
         # Checked once every page is known, to name them all; a clashing page was not written.
-        refuse_clashes(names)
+        refuse_clashes(generated_names)
         glossary = load_glossary(project.data_dir, lang.locale)
         for page in originals:
             name = translated_name(page, lang.locale) if not lang.default else page
@@ -186,10 +189,7 @@ def write_docs(project: Project, only: str | None, catalog: Catalog, assessments
             text = resolve(expand_figures(text, name, catalog, assessments, localizer), localizer.default)
             # Sentences that state a rule (methodology) are read from data/criteria.yml.
             text = expand_rules(text, name, catalog.criteria, project.templates_dir, localizer)
-            names.append(name)
-            if write_if_changed(project.docs_dir / name,
-                                with_glossary(text, glossary) if page.startswith("lesson/") else text, durable=False):
-                written.append(name)
+            put(name, with_glossary(text, glossary) if page.startswith("lesson/") else text)
         return sorted(names), sorted(written)
 
     generated: dict[str, str] = {"api/models.json": models_json(catalog, assessments, trackers, encoded)}
