@@ -70,6 +70,26 @@ def badge_file(model_id: str) -> str:
     return "badges/" + model_id.replace("/", "__") + ".svg"
 
 
+LEVEL_STYLES = "assets/levels.css"
+"""The stylesheet, under the docs folder, that draws each level's icon (see ``level_styles``)."""
+
+
+def level_styles(criteria: schema.Criteria) -> str:
+    """CSS that draws each level's icon from data/criteria.yml before its label.
+
+    The icon is drawn by the stylesheet rather than written into every level on every page: at a
+    thousand models that markup was 5 MB of the site, and its characters beyond Latin-1 made every
+    page a two-byte string in MkDocs' memory. The empty alternative text keeps screen readers, which
+    read the label, from also reading the symbol; a browser without it uses the first declaration.
+    Icons are written as CSS escapes, so no icon can end the string or the rule.
+    """
+    lines = ["/* Written by openmodels build from data/criteria.yml; edit the icons there. */"]
+    for level in criteria.levels:
+        icon = "".join(f"\\{ord(char):x} " for char in level.icon).rstrip()
+        lines.append(f'.om-level.om-{level.key}::before {{ content: "{icon}"; content: "{icon}" / ""; }}')
+    return "\n".join(lines) + "\n"
+
+
 def page_url(from_page: str, to_page: str) -> str:
     """A relative URL from one page to another as the built site serves them (directory URLs).
 
@@ -348,7 +368,7 @@ def criteria_labels(criteria: schema.Criteria, loc: Localizer) -> dict[str, Any]
     verdicts = criteria.verdicts
     return {
         "components": [{"key": c.key, "label": loc.text(c, "label")} for c in criteria.components],
-        "levels": {level.key: {"icon": level.icon, "label": loc.text(level, "label")} for level in criteria.levels},
+        "levels": {level.key: {"label": loc.text(level, "label")} for level in criteria.levels},
         "verdicts": {"lesson_criteria": loc.text(verdicts.lesson_criteria, "label"),
                      "osaid": loc.text(verdicts.osaid, "label"), "mof_class": loc.text(verdicts.mof, "label")},
     }

@@ -125,7 +125,7 @@ def write_docs(project: Project, only: str | None, catalog: Catalog, assessments
     from generator.figures import expand_figures
     from generator.glossary import load_glossary, with_glossary
     from generator.prose import places
-    from generator.render import badge_file, iter_pages, translate_page
+    from generator.render import LEVEL_STYLES, badge_file, iter_pages, level_styles, translate_page
     from generator.rule_text import expand_rules
     from generator.schema_export import schema_files
 
@@ -197,9 +197,10 @@ def write_docs(project: Project, only: str | None, catalog: Catalog, assessments
         generated["api/models.csv"] = models_csv(catalog, assessments)
     if subset is None:
         generated.update(badges(catalog, assessments, badge_file))
-        # The schema follows from criteria.yml alone, which a subset never follows.
+        # The schema and the level icons follow from criteria.yml alone, which a subset never follows.
         for name, text in schema_files(catalog.criteria.keys).items():
             generated[f"schema/{name}"] = text
+        generated[LEVEL_STYLES] = level_styles(catalog.criteria)
     else:
         generated.update(badges(catalog, assessments, badge_file, subset.badges))
     refuse_clashes(generated)

@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import chromium, serve_directory
+from conftest import ROOT
+
+from generator.catalog import load_criteria
 
 LANGS = ["", "/sv"]
 
@@ -101,10 +104,16 @@ def test_matrix_cell_leads_to_the_component_on_the_model_page(site, catalog):
     level = catalog["HuggingFaceH4/zephyr-7b-beta"]["components"]["weights"]["level"]
     row = page.locator("tr", has=page.locator("#component-weights"))
     assert row.locator(f".om-level.om-{level}").count() == 1
+    # The stylesheet written from criteria.yml draws the level's icon, on this page and in the matrix.
+    icon = next(each.icon for each in load_criteria(ROOT / "data").levels if each.key == level)
+    drawn = "e => getComputedStyle(e, '::before').content"
+    assert row.locator(".om-level").first.evaluate(drawn) == f'"{icon}" / ""'
     # The row the reader lands on holds the level's note and evidence, in view.
     evidence = catalog["HuggingFaceH4/zephyr-7b-beta"]["components"]["weights"]["evidence"]
     assert evidence and row.locator("a.om-evidence").count() == len(evidence)
     assert row.locator(".om-note").is_visible() and row.locator("a.om-evidence").first.is_visible()
+    page.go_back()
+    assert cell.locator(".om-level").evaluate(drawn).startswith(f'"{icon}"')
     watched.close()
 
 

@@ -16,7 +16,7 @@ import pytest
 from browser import axe_violations
 from conftest import ROOT
 
-from generator.catalog import load_catalog
+from generator.catalog import load_catalog, load_criteria
 
 ROWS = "#om-explore-table tbody tr"
 VISIBLE_IDS = f"""() => Array.from(document.querySelectorAll("{ROWS}"))
@@ -304,6 +304,10 @@ def test_ticking_models_opens_compare_with_differing_rows_marked(watched, site_u
     cell = w.page.locator("#om-compare-table tbody tr").first.locator("td").first
     evidence = first["components"]["training_data"]["evidence"]
     assert cell.locator("a.om-evidence").evaluate_all("as => as.map(a => a.href)") == evidence
+    level = first["components"]["training_data"]["level"]
+    icon = next(each.icon for each in load_criteria(ROOT / "data").levels if each.key == level)
+    assert icon not in cell.locator(f".om-level.om-{level}").inner_text()  # drawn, not written
+    assert cell.locator(".om-level").evaluate("e => getComputedStyle(e, '::before').content") == f'"{icon}" / ""'
     # Only the differing rows, on request.
     w.page.get_by_role("checkbox").check()
     assert w.page.locator("#om-compare-table tbody tr:visible").count() == sum(expected)

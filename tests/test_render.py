@@ -11,7 +11,7 @@ import pytest
 from generator.catalog import load_catalog
 from generator.i18n import load_translations
 from generator.openness import assess_catalog
-from generator.render import Localizer, escape_text, relative, render_pages
+from generator.render import LEVEL_STYLES, Localizer, escape_text, level_styles, relative, render_pages
 from generator.site import Project, render_docs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +83,25 @@ def test_relative_links():
     assert relative("families/demo.md", "models/a__b.md") == "../models/a__b.md"
     assert relative("families/index.md", "families/demo.md") == "demo.md"
     assert relative("models/a.md", "methodology.md") == "../methodology.md"
+
+
+def test_level_icons_are_drawn_by_a_stylesheet_written_from_the_criteria(fixture_catalog, small_project):
+    criteria = load_catalog(fixture_catalog).criteria
+    # A hostile icon cannot end the CSS string or rule: every character is written as an escape.
+    hostile = criteria.model_copy(update={"levels": [criteria.levels[0].model_copy(update={"icon": '"}*{x'})]})
+    assert level_styles(hostile).splitlines()[1] == (
+        '.om-level.om-open::before { content: "\\22 \\7d \\2a \\7b \\78"; content: "\\22 \\7d \\2a \\7b \\78" / ""; }')
+    css = level_styles(criteria)
+    for level in criteria.levels:
+        escaped = "".join(f"\\{ord(c):x} " for c in level.icon).rstrip()
+        assert f'.om-level.om-{level.key}::before {{ content: "{escaped}";' in css
+    proj = Project(small_project)
+    render_docs(proj)
+    assert (proj.docs_dir / LEVEL_STYLES).read_text() == css
+    assert LEVEL_STYLES in (small_project / "mkdocs.yml").read_text()
+    # Pages name the level and leave the icon to the stylesheet.
+    page = (proj.docs_dir / "families" / "demo.md").read_text()
+    assert 'class="om-level om-open">' in page and criteria.levels[0].icon not in page
 
 
 def test_docs_are_written_only_when_changed(small_project):

@@ -259,8 +259,8 @@
     function level(model, component) {
       var entry = model.components[component.key];
       var def = strings.levels[entry.level];
-      var cell = [element("span", {"class": "om-level om-" + entry.level}, [
-        element("span", {"class": "om-icon", "aria-hidden": "true"}, [def.icon]), " " + def.label])];
+      // The stylesheet draws the level's icon before its label (assets/levels.css).
+      var cell = [element("span", {"class": "om-level om-" + entry.level}, [def.label])];
       entry.evidence.forEach(function (url, i) {
         if (!/^https?:\/\//i.test(url)) return;  // the catalog allows only these; never a script link
         cell.push(" ", element("a", {"class": "om-evidence", href: url,
