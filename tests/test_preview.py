@@ -110,7 +110,7 @@ def test_an_incremental_render_is_a_full_one_byte_for_byte(two_families: Path):
     assert preview.render(proj) == preview.Outcome([], full=False)
 
 
-def test_models_json_from_remembered_entries_is_json_dumps_of_the_whole(two_families: Path):
+def test_models_json_is_one_model_to_a_line_and_the_same_from_remembered_entries(two_families: Path):
     import json
 
     from generator.api import models_document, models_json
@@ -119,8 +119,13 @@ def test_models_json_from_remembered_entries_is_json_dumps_of_the_whole(two_fami
 
     catalog = load_catalog(two_families / "data")
     assessments = assess_catalog(catalog)
-    whole = json.dumps(models_document(catalog, assessments), indent=2, ensure_ascii=False) + "\n"
+    document = models_document(catalog, assessments)
     encoded: dict = {}
-    assert models_json(catalog, assessments, encoded=encoded) == whole
-    assert models_json(catalog, assessments, encoded=encoded) == whole
+    text = models_json(catalog, assessments, encoded=encoded)
+    assert json.loads(text) == document
+    # One model to a line, between the document's opening and its closing lines.
+    lines = text.splitlines()
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == document["models"]
+    assert models_json(catalog, assessments, encoded=encoded) == text
+    assert models_json(catalog, assessments) == text
     assert len(encoded) == len(catalog.models)
