@@ -256,6 +256,24 @@ def _expand_families(nav: list, pages: list[str]) -> None:
 # page, so the head tags go and nothing is lost.
 
 
+@event_priority(-200)  # after the i18n plugin's on_files, on the files this language's build copies
+def on_files(files, config):
+    """Leave out the theme's files that no page loads (theme_internals.unused_theme_files): 2.2 MB
+    of a site's 2.5 MB of theme files."""
+    for file in theme_internals.unused_theme_files(files, search_languages(config)):
+        files.remove(file)
+    return files
+
+
+def search_languages(config) -> set[str]:
+    """Every language a search index of this site may be in: the search plugin's and, when the i18n
+    plugin gives each language its own index, each of its languages."""
+    languages = set(config.plugins["search"].config.lang or ()) if "search" in config.plugins else set()
+    if i18n_enabled(config):
+        languages |= set(i18n_builder(config).build_languages)
+    return languages
+
+
 @event_priority(-200)  # after the i18n plugin's own on_nav (-100) has set up the default language
 def on_nav(nav, config, files):
     """A build begun by generator.language_builds forks here: the other languages in a child."""

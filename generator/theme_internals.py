@@ -38,12 +38,16 @@ the plugin's languages loop: ``building``,    i18n         generator/language_bu
 the search plugin's ``search_index_prev``,    Material's   ``serve`` rebuilds only changed pages and
 which it merges a dirty build's entries into  search       merges their entries itself (test_serve:
 (``forget_previous_search_index``)                         the index stays whole)
+the search worker's ``importScripts`` of      Material     the theme's files no page loads are left
+``lunr/min/lunr.<lang>.min.js`` and the rest               out of the site (test_site: Swedish search
+(``unused_theme_files``)                                   still works in test_browser)
 ============================================  ===========  ============================================
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
@@ -197,3 +201,40 @@ def without_alternate_links(html: str) -> str:
         raise _gone('Material\'s <link rel="alternate" href="..." hreflang="..."> form', "removing the head's "
                     "alternate links, beside each of which Material fetches a missing sitemap.xml")
     return html
+
+
+_LUNR = "assets/javascripts/lunr/"
+# What Material's search worker imports, from its own code: lunr.stemmer.support for any language
+# besides English, lunr.<lang> for each, lunr.multi for more than one, and a word splitter for
+# Japanese (tinyseg) and for Hindi and Thai (wordcut).
+_WORKER_IMPORTS = ("/min/lunr.stemmer.support.min.js", "/min/lunr.${n}.min.js", "/min/lunr.multi.min.js",
+                   "/tinyseg.js", "/wordcut.js")
+
+
+def unused_theme_files(files: Any, languages: set[str]) -> list[Any]:
+    """Material's files that no page of a site searched in these languages loads: the search languages
+    it does not use (2 of the 2.5 MB of theme files; wordcut.js alone is 0.7 MB) and the source maps
+    (for debugging Material itself; a browser asks for them only while its developer tools are open).
+
+    The search worker decides which language files it imports; its rule is copied here and checked
+    against the worker in the theme, so that an upgrade that changes it stops the build."""
+    worker = next((f for f in files if f.src_uri.startswith("assets/javascripts/workers/search.")
+                   and f.src_uri.endswith(".min.js")), None)
+    code = Path(worker.abs_src_path).read_text(encoding="utf-8") if worker and worker.abs_src_path else ""
+    if not all(each in code for each in _WORKER_IMPORTS):
+        raise _gone("Material's search worker's imports of its language files",
+                    "leaving out the search languages the site does not use")
+    needed = {"min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js"}
+    for lang in languages:
+        needed |= {f"min/lunr.{lang}.min.js"} if lang != "en" else set()
+        needed |= {"tinyseg.js"} if lang == "ja" else {"wordcut.js"} if lang in ("hi", "th") else set()
+    theme = [f for f in files if not f.is_documentation_page() and f.abs_src_path
+             and f.src_uri.startswith("assets/") and _in_theme(f)]
+    return [f for f in theme if f.src_uri.endswith(".map")
+            or f.src_uri.startswith(_LUNR) and f.src_uri.removeprefix(_LUNR) not in needed]
+
+
+def _in_theme(file: Any) -> bool:
+    import material
+
+    return Path(file.abs_src_path).resolve().is_relative_to(Path(material.__file__).resolve().parent)

@@ -161,3 +161,24 @@ def test_menu_lists_the_families_only_on_family_pages(built_site):
         family_page = menu((built_site / lang / "families" / "olmo" / "index.html").read_text(encoding="utf-8"))
         listed = [f for f in families if re.search(rf'href="(\.\./)*{re.escape(f)}/"', family_page)]
         assert listed == [f for f in families if f != "olmo"], lang  # the page itself is linked as ./
+
+
+def test_the_site_ships_only_the_theme_files_its_pages_load(built_site):
+    """Material's source maps and the search languages no index is in stay out of the site (2.2 of
+    its 2.5 MB of theme files); what the search worker imports for English and Swedish is there
+    (test_browser searches in both)."""
+    assert not list(built_site.rglob("*.map"))
+    lunr = built_site / "assets" / "javascripts" / "lunr"
+    assert sorted(p.relative_to(lunr).as_posix() for p in lunr.rglob("*") if p.is_file()) == [
+        "min/lunr.multi.min.js", "min/lunr.stemmer.support.min.js", "min/lunr.sv.min.js"]
+    assert list((built_site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+
+
+def test_a_model_pages_search_entries_leave_out_its_verdicts(built_site):
+    """The verdicts table is numbers and labels every model page repeats; Explore filters on them."""
+    for lang in ("", "sv/"):
+        index = json.loads((built_site / lang / "search" / "search_index.json").read_text(encoding="utf-8"))
+        page = f"{lang}models/allenai__OLMo-7B/"
+        sections = {d["location"].removeprefix(page) for d in index["docs"] if d["location"].startswith(page)}
+        assert {"", "#components"} <= sections or {"", "#komponenter"} <= sections, lang
+        assert not [s for s in sections if "verdict" in s or "bedomningar" in s], (lang, sections)
