@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,17 @@ class Document:
     path: Path
     display: str
     data: Any
-    positions: dict[KeyPath, Location]
+    _positions: dict[KeyPath, Location] | None = field(default=None, repr=False)
+    _text: str | None = field(default=None, repr=False)
+    """The file's text while its positions have not been worked out (see ``parse_yaml``)."""
+
+    @property
+    def positions(self) -> dict[KeyPath, Location]:
+        """Every key path's position, worked out from the file's text the first time it is asked for."""
+        if self._positions is None:
+            self._positions = _Builder(self.display).positions_of(_fast_compose(self._text)) if self._text else {}
+            self._text = None
+        return self._positions
 
     def where(self, keys: KeyPath) -> Location:
         """The position of ``keys``, or of its nearest parent that has one."""
@@ -73,6 +83,11 @@ class _Builder:
         self.positions: dict[KeyPath, Location] = {}
         self.seen: set[int] = set()
         self.scalars = yaml.constructor.SafeConstructor()
+
+    def positions_of(self, node: Any) -> dict[KeyPath, Location]:
+        if node is not None and node is not _UNSURE:
+            self.build(node)
+        return self.positions
 
     def fail(self, node: yaml.Node, keys: KeyPath, message: str, hint: str = "") -> None:
         field = ".".join(str(k) for k in keys)
@@ -226,9 +241,61 @@ def parse_yaml(text: str, display: str) -> Document:
     node = _fast_compose(text)
     if node is _UNSURE:
         node = _exact_compose(text, display)
+    elif node is not None:
+        # Plain data, the usual case, is built without positions, which a file needs only when it has a
+        # problem to report: they were two thirds of the time spent building values (``Document``
+        # works them out later from the text). Anything the builder would refuse or treat specially
+        # goes to the builder, for its message.
+        try:
+            return Document(Path(display), display, _Plain().build(node, 0), None, text)
+        except _Unusual:
+            pass
     builder = _Builder(display)
     data = builder.build(node) if node is not None else None
     return Document(Path(display), display, data, builder.positions)
+
+
+class _Unusual(Exception):
+    """The node tree holds something for ``_Builder`` to decide on and word."""
+
+
+class _Plain:
+    """Builds what ``_Builder`` builds from a tree of plain data (from libyaml, so without aliases),
+    without positions; raises _Unusual wherever ``_Builder`` would fail or convert."""
+
+    def __init__(self) -> None:
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def build(self, node: Any, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _Unusual
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return self.scalar(node)
+        if node.tag not in _COLLECTION_TAGS:
+            raise _Unusual
+        if kind is yaml.SequenceNode:
+            return [self.build(item, depth + 1) for item in node.value]
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode:
+                raise _Unusual
+            key = self.scalar(key_node)
+            if type(key) not in (str, int) or key == "<<" or key in result:
+                raise _Unusual
+            result[key] = self.build(value_node, depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
+        if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
+            return node.value
+        if tag not in _PLAIN_TAGS:
+            raise _Unusual
+        try:
+            return self.scalars.construct_object(node)
+        except ValueError:
+            raise _Unusual from None
 
 
 _UNSURE = object()

@@ -124,10 +124,29 @@ def test_fast_yaml_path_gives_the_exact_parsers_data_and_positions():
     "- " * 1500 + "x",
     "",
     "# only a comment\n",
+    # What the plain path hands to the builder: keys that are not text or a whole number, a number
+    # too long for int(), nesting past the limit, a tag on a collection, a repeated key deep down.
+    "yes: 1\n~: 2\n1.5: x\n[a]: b\n",
+    "a: " + "9" * 5000 + "\n",
+    "a: " + "[" * 25 + "]" * 25 + "\n",
+    "a: !!set {x: null}\n",
+    "a:\n  b:\n    - {c: 1, c: 2}\n",
 ])
 def test_fast_yaml_path_agrees_on_edge_cases(text):
     fast, exact = _both_ways(text)
     assert fast == exact
+
+
+def test_plain_files_work_out_their_positions_only_when_asked():
+    """A catalog file's values are built without positions; the first question about a position works
+    them all out from the file's text, which is then let go."""
+    from generator import source
+
+    text = (ROOT / "data" / "models" / "amber" / "LLM360__AmberChat.yml").read_text(encoding="utf-8")
+    doc = source.parse_yaml(text, "x.yml")
+    assert doc._positions is None and doc._text == text
+    assert doc.where(("components", "weights", "level"))[0] > 1
+    assert doc._text is None and len(doc.positions) > 30
 
 
 def _site_bytes(site: Path) -> dict[str, bytes]:
