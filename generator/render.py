@@ -51,14 +51,14 @@ def escape_text(value: Any) -> Markup:
     return Markup(_MD_LEADING.sub(lambda m: m.group()[:-1] + f"&#{ord(m.group(1))};", text))
 
 
-_KEY = re.compile(r"[a-z][a-z_]*\Z")
+_KEY = re.compile(schema.COMPONENT_KEY)
 
 
 def key_attr(key: str) -> Markup:
     """A key from data/criteria.yml (a level or a component) for a class or an id, as it is: the schema
     allows only lowercase letters and underscores, and Markdown leaves an ``_`` inside an HTML tag
     alone, so escaping it as text is (``&#95;``, 0.2 MB at a thousand models) buys nothing there."""
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise ValueError(f"not a key of data/criteria.yml: {key!r}")
     return Markup(key)
 

@@ -31,6 +31,8 @@ LEVELS = ("open", "partial", "closed", "unknown", "not_applicable")
 KINDS = ("base", "continued-pretraining", "fine-tune", "instruct", "chat")
 Level = Literal["open", "partial", "closed", "unknown", "not_applicable"]
 Kind = Literal["base", "continued-pretraining", "fine-tune", "instruct", "chat"]
+COMPONENT_KEY = r"^[a-z][a-z_]{0,40}$"
+"""The shape of a component's key; every level's key has it too (templates write keys into ids)."""
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -384,7 +386,7 @@ class GroupDef(_Strict):
 class ComponentDef(_Strict):
     """An openness component: something about a model that can be open, partial or closed."""
 
-    key: Annotated[StrictStr, Field(pattern=r"^[a-z][a-z_]{0,40}$")]
+    key: Annotated[StrictStr, Field(pattern=COMPONENT_KEY)]
     """The key used in model files, e.g. 'training_data'."""
     group: Slug
     """The key of the group this component belongs to."""

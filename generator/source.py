@@ -127,20 +127,35 @@ class _Builder:
         return self.scalar(node, keys)
 
     def scalar(self, node: yaml.ScalarNode, keys: KeyPath) -> Any:
-        if node.tag == _STR:
-            return node.value  # what the constructor would return, without its per-node bookkeeping
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            # Dates stay text so that '2024-02' and '2024-02-01' are handled alike by the schema.
-            return node.value
+        try:
+            return _scalar(self.scalars, node)
+        except _Unusual:
+            pass
         if node.tag == "tag:yaml.org,2002:merge":
             self.fail(node, keys, "merge keys (<<) are not allowed", "write the keys out in full")
         if node.tag not in _PLAIN_TAGS:
             self.fail(node, keys, f"YAML tag {_tag(node.tag)} is not allowed", "catalog files hold plain data only")
-        try:
-            return self.scalars.construct_object(node)
-        except ValueError:
-            # int() refuses numbers of more than 4300 digits; no catalog number comes close.
-            self.fail(node, keys, "number too large", "write it in digits, e.g. 7000000000")
+        # int() refuses numbers of more than 4300 digits; no catalog number comes close.
+        self.fail(node, keys, "number too large", "write it in digits, e.g. 7000000000")
+
+
+class _Unusual(Exception):
+    """The node tree holds something for ``_Builder`` to decide on and word."""
+
+
+def _scalar(constructor: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> Any:
+    """A plain scalar's value; raises _Unusual for any other tag and for a number int() refuses."""
+    if node.tag == _STR:
+        return node.value  # what the constructor would return, without its per-node bookkeeping
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        # Dates stay text so that '2024-02' and '2024-02-01' are handled alike by the schema.
+        return node.value
+    if node.tag not in _PLAIN_TAGS:
+        raise _Unusual
+    try:
+        return constructor.construct_object(node)
+    except ValueError:
+        raise _Unusual from None
 
 
 def _position(text: str, index: int) -> Location:
@@ -255,10 +270,6 @@ def parse_yaml(text: str, display: str) -> Document:
     return Document(Path(display), display, data, builder.positions)
 
 
-class _Unusual(Exception):
-    """The node tree holds something for ``_Builder`` to decide on and word."""
-
-
 class _Plain:
     """Builds what ``_Builder`` builds from a tree of plain data (from libyaml, so without aliases),
     without positions; raises _Unusual wherever ``_Builder`` would fail or convert."""
@@ -271,7 +282,7 @@ class _Plain:
             raise _Unusual
         kind = type(node)
         if kind is yaml.ScalarNode:
-            return self.scalar(node)
+            return _scalar(self.scalars, node)
         if node.tag not in _COLLECTION_TAGS:
             raise _Unusual
         if kind is yaml.SequenceNode:
@@ -280,22 +291,11 @@ class _Plain:
         for key_node, value_node in node.value:
             if type(key_node) is not yaml.ScalarNode:
                 raise _Unusual
-            key = self.scalar(key_node)
+            key = _scalar(self.scalars, key_node)
             if type(key) not in (str, int) or key == "<<" or key in result:
                 raise _Unusual
             result[key] = self.build(value_node, depth + 1)
         return result
-
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        tag = node.tag
-        if tag == _STR or tag == "tag:yaml.org,2002:timestamp":
-            return node.value
-        if tag not in _PLAIN_TAGS:
-            raise _Unusual
-        try:
-            return self.scalars.construct_object(node)
-        except ValueError:
-            raise _Unusual from None
 
 
 _UNSURE = object()

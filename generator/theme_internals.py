@@ -225,9 +225,11 @@ def unused_theme_files(files: Any, languages: set[str]) -> list[Any]:
         raise _gone("Material's search worker's imports of its language files",
                     "leaving out the search languages the site does not use")
     needed = {"min/lunr.stemmer.support.min.js", "min/lunr.multi.min.js"}
-    for lang in languages:
-        needed |= {f"min/lunr.{lang}.min.js"} if lang != "en" else set()
-        needed |= {"tinyseg.js"} if lang == "ja" else {"wordcut.js"} if lang in ("hi", "th") else set()
+    needed |= {f"min/lunr.{lang}.min.js" for lang in languages - {"en"}}
+    if "ja" in languages:
+        needed.add("tinyseg.js")
+    if languages & {"hi", "th"}:
+        needed.add("wordcut.js")
     theme = [f for f in files if not f.is_documentation_page() and f.abs_src_path
              and f.src_uri.startswith("assets/") and _in_theme(f)]
     return [f for f in theme if f.src_uri.endswith(".map")
